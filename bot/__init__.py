@@ -1,0 +1,1 @@
+"""驻村助手: a Telegram group bot for village work teams."""

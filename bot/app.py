@@ -1,0 +1,91 @@
+"""Building the bot and dispatcher (for production, replay and tests alike) and running it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot import commands
+from bot.clock import ReplayClock, SystemClock
+from bot.config import Settings
+from bot.filters import ChatAdmins
+from bot.handlers import build_routers
+from bot.middlewares import UpdateContext
+from bot.services.members import Role
+from bot.services.rules import RuleBook, load_rulebook
+from storage.engine import create_engine, create_session_factory
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "poll_answer"]
+
+
+@dataclass
+class Resources:
+    engine: AsyncEngine
+    session_factory: async_sessionmaker
+    rules: RuleBook
+
+
+async def open_resources(settings: Settings, *, migrate: bool = True) -> Resources:
+    """The database (migrated to the latest schema) and the rule profiles."""
+    rules = load_rulebook(settings.rules_dir, settings.default_rule_profile)
+    engine = create_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    if migrate:
+        await upgrade(engine)
+    return Resources(engine=engine, session_factory=create_session_factory(engine), rules=rules)
+
+
+def build_dispatcher(
+    *,
+    settings: Settings,
+    session_factory: async_sessionmaker,
+    rules: RuleBook,
+    clock: SystemClock | ReplayClock,
+) -> Dispatcher:
+    dp = Dispatcher(storage=MemoryStorage(), settings=settings, rules=rules, clock=clock, chat_admins=ChatAdmins())
+    dp.update.outer_middleware(UpdateContext(session_factory, settings, rules, clock))
+    dp.include_routers(*build_routers())
+    return dp
+
+
+def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    if session is None:
+        session = AiohttpSession()
+        if settings.telegram_api_base:
+            session.api = TelegramAPIServer.from_base(settings.telegram_api_base)
+    assert settings.bot_token is not None
+    return Bot(settings.bot_token.get_secret_value(), session=session, default=DefaultBotProperties())
+
+
+async def publish_commands(bot: Bot) -> None:
+    """Telegram's command menu, in Chinese: members' commands in groups, the private ones in chats."""
+    group = [BotCommand(command=s.name, description=s.description) for s in commands.visible_to(Role.TEAMLEAD, in_group=True)]
+    private = [BotCommand(command=s.name, description=s.description) for s in commands.visible_to(Role.ADMIN, in_group=False)]
+    await bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats())
+    await bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
+
+
+async def run_polling(settings: Settings) -> None:
+    resources = await open_resources(settings)
+    bot = build_bot(settings)
+    dp = build_dispatcher(
+        settings=settings, session_factory=resources.session_factory, rules=resources.rules, clock=SystemClock()
+    )
+    # SQLite has one writer at a time: handle updates in order rather than as competing tasks.
+    sequential = resources.engine.dialect.name == "sqlite"
+    try:
+        await publish_commands(bot)
+        await dp.start_polling(bot, allowed_updates=ALLOWED_UPDATES, handle_as_tasks=not sequential)
+    finally:
+        await bot.session.close()
+        await resources.engine.dispose()

@@ -1,0 +1,13 @@
+"""Thin aiogram routers: parse the update, call one service, render the reply."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from bot.handlers import admin, checkin, common, errors, fallback, lead
+
+
+def build_routers() -> list[Router]:
+    """Fresh routers for one dispatcher. Order matters: the fallback (refusals, unknown commands) is last."""
+    modules = (errors, common, checkin, lead, admin, fallback)
+    return [module.build_router() for module in modules]

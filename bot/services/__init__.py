@@ -1,0 +1,1 @@
+"""Business logic, free of aiogram: plain values in, plain values out."""

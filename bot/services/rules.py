@@ -1,0 +1,157 @@
+"""Rule profiles: regional attendance and leave rules, loaded from `policies/rules/*.yaml`."""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass
+from datetime import date, time
+from fractions import Fraction
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.services.timeutil import IsoWeek, parse_clock
+from bot.services.workdays import count_workdays
+
+Period = Literal["week", "month", "year"]
+
+
+class Requirement(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    period: Period
+    min_days: int | None = Field(default=None, ge=0, le=366)
+    min_nights: int = Field(default=0, ge=0, le=366)
+    min_workday_share: Fraction | None = None  # exact, e.g. "2/3" in the YAML
+
+    @field_validator("min_workday_share", mode="before")
+    @classmethod
+    def _fraction(cls, value: object) -> object:
+        if value is None:
+            return None
+        share = Fraction(str(value))
+        if not 0 < share <= 1:
+            raise ValueError("min_workday_share must be in (0, 1]")
+        return share
+
+    @model_validator(mode="after")
+    def _one_measure(self) -> Requirement:
+        if (self.min_days is None) == (self.min_workday_share is None):
+            raise ValueError("give exactly one of min_days or min_workday_share")
+        return self
+
+
+class LeaveStep(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_days: int | None = Field(default=None, ge=1)
+    approvers: tuple[str, ...]
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seed: str
+    document: str
+    quote: str
+
+
+class RuleProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    name: str
+    summary: str
+    night_start: str = "19:00"
+    work_calendar: str = "CN"
+    requirements: tuple[Requirement, ...]
+    leave_approval: tuple[LeaveStep, ...] = ()
+    sources: tuple[Source, ...]
+
+    @field_validator("night_start")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        parse_clock(value)
+        return value
+
+    @property
+    def night_time(self) -> time:
+        return parse_clock(self.night_start)
+
+    @property
+    def counts_nights(self) -> bool:
+        return any(req.min_nights for req in self.requirements)
+
+
+@dataclass(frozen=True)
+class WeeklyTarget:
+    """What a member must reach in one ISO week under a profile."""
+
+    days: int
+    nights: int
+
+
+@dataclass
+class RuleBook:
+    profiles: dict[str, RuleProfile]
+    default_key: str
+
+    def get(self, key: str | None) -> RuleProfile:
+        return self.profiles.get(key or "", self.profiles[self.default_key])
+
+    def find(self, text: str) -> RuleProfile | None:
+        """By key or by Chinese name, as a team lead would type it."""
+        text = text.strip()
+        for profile in self.profiles.values():
+            if text in (profile.key, profile.name):
+                return profile
+        return None
+
+
+def load_rulebook(directory: Path, default_key: str) -> RuleBook:
+    profiles: dict[str, RuleProfile] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            profile = RuleProfile.model_validate(yaml.safe_load(handle))
+        if profile.key in profiles:
+            raise ValueError(f"{path}: duplicate rule profile key {profile.key!r}")
+        profiles[profile.key] = profile
+    if default_key not in profiles:
+        raise ValueError(f"default rule profile {default_key!r} not found in {directory}")
+    return RuleBook(profiles=profiles, default_key=default_key)
+
+
+def weekly_target(profile: RuleProfile, week: IsoWeek) -> WeeklyTarget:
+    """The week's share of each requirement; longer periods are pro-rated to the week, rounded up.
+
+    A monthly 20 days is ceil(20 * 7 / days in the month of the week's Monday); a yearly share
+    of work days is that share of the week's own work days (holidays and make-up days counted).
+    """
+    days = nights = 0
+    for req in profile.requirements:
+        if req.period == "week":
+            need_days = req.min_days or 0
+            need_nights = req.min_nights
+        elif req.min_workday_share is not None:
+            need_days = math.ceil(req.min_workday_share * count_workdays(week.days(), profile.work_calendar))
+            need_nights = 0
+        else:
+            span = _period_length(req.period, week.start)
+            need_days = math.ceil(Fraction((req.min_days or 0) * 7, span))
+            need_nights = math.ceil(Fraction(req.min_nights * 7, span))
+        days, nights = max(days, need_days), max(nights, need_nights)
+    return WeeklyTarget(days=min(days, 7), nights=min(nights, 7))
+
+
+def meets_weekly(target: WeeklyTarget, *, days: int, nights: int, leave_days: int) -> bool:
+    """Approved leave days excuse as many days and nights of the target."""
+    return days >= max(0, target.days - leave_days) and nights >= max(0, target.nights - leave_days)
+
+
+def _period_length(period: Period, day: date) -> int:
+    if period == "month":
+        return calendar.monthrange(day.year, day.month)[1]
+    return 366 if calendar.isleap(day.year) else 365
