@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -22,10 +22,11 @@ from bot.handlers import build_routers
 from bot.middlewares import UpdateContext
 from bot.services.members import Role
 from bot.services.rules import RuleBook, load_rulebook
+from storage import repositories as repo
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
 
-log = logging.getLogger(__name__)
+UPDATE_MEMORY = timedelta(days=14)  # how long handled update ids are kept for de-duplication
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "poll_answer"]
 
 
@@ -36,12 +37,11 @@ class Resources:
     rules: RuleBook
 
 
-async def open_resources(settings: Settings, *, migrate: bool = True) -> Resources:
+async def open_resources(settings: Settings) -> Resources:
     """The database (migrated to the latest schema) and the rule profiles."""
     rules = load_rulebook(settings.rules_dir, settings.default_rule_profile)
     engine = create_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-    if migrate:
-        await upgrade(engine)
+    await upgrade(engine)
     return Resources(engine=engine, session_factory=create_session_factory(engine), rules=rules)
 
 
@@ -83,6 +83,9 @@ async def run_polling(settings: Settings) -> None:
     )
     # SQLite has one writer at a time: handle updates in order rather than as competing tasks.
     sequential = resources.engine.dialect.name == "sqlite"
+    async with resources.session_factory() as session:
+        await repo.forget_updates_before(session, moment=datetime.now(UTC) - UPDATE_MEMORY)
+        await session.commit()
     try:
         await publish_commands(bot)
         await dp.start_polling(bot, allowed_updates=ALLOWED_UPDATES, handle_as_tasks=not sequential)

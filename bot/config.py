@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     @field_validator("bot_token", mode="before")
     @classmethod
     def _blank_token_is_none(cls, value: object) -> object:
-        if isinstance(value, str) and (not value.strip() or value.strip() == "123456:CHANGE_ME"):
+        if isinstance(value, str) and not value.strip():
             return None
         return value
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import logging
 from collections.abc import AsyncGenerator, Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from enum import Enum
@@ -21,8 +20,6 @@ from bot.app import build_dispatcher, open_resources
 from bot.clock import ReplayClock
 from bot.config import Settings
 from storage import repositories as repo
-
-log = logging.getLogger(__name__)
 
 REPLAY_BOT = {"id": 100000001, "is_bot": True, "first_name": "驻村助手", "username": "zhucun_bot"}
 ID_FLOOR = 1_000_000_000  # synthetic ids stay clear of the message ids in replayed input

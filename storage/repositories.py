@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import SQLModel, col, select, update
+from sqlmodel import SQLModel, col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import CheckIn, Counter, Membership, ProcessedUpdate, Team, User
@@ -37,6 +36,12 @@ async def claim_update(session: AsyncSession, *, update_id: int, fingerprint: st
         {"update_id": update_id, "fingerprint": fingerprint},
         ("update_id", "fingerprint"),
     )
+
+
+async def forget_updates_before(session: AsyncSession, *, moment: datetime) -> int:
+    """Redeliveries come within minutes; older claims only take space."""
+    result = await session.exec(delete(ProcessedUpdate).where(col(ProcessedUpdate.processed_at) < moment))  # type: ignore[call-overload]
+    return result.rowcount or 0
 
 
 async def reserve_ids(session: AsyncSession, *, name: str, count: int, floor: int) -> int:
@@ -139,5 +144,3 @@ async def checkins_between(
     return list((await session.exec(statement.order_by(col(CheckIn.local_date)))).all())
 
 
-async def count_teams(session: AsyncSession) -> int:
-    return (await session.exec(select(func.count()).select_from(Team))).one()

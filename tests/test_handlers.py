@@ -252,3 +252,33 @@ async def test_bot_added_to_a_group_greets_and_removal_pauses_the_team(client, d
     assert "大家好，我是驻村助手" in only_text(await client.feed(change("left", "member", 7001)))
     assert await client.feed(change("member", "kicked", 7002)) == []
     assert (await repo.get_team(db, chat_id=GROUP)).active is False
+
+
+async def test_location_in_private_points_to_the_group(client, db):
+    assert "请在工作队的群里打卡" in only_text(await client.send_location(33.3, 111.5, chat=ZHANG.id))
+
+
+@pytest.mark.parametrize(
+    ("sender", "command", "expected"),
+    [
+        (ZHANG, "打卡 " + "字" * 201, "备注太长了"),
+        (ZHANG, "/mycheckins 十一月", "月份格式"),
+        (ZHANG, "/mycheckins 2026-13", "月份格式"),
+        (ZHANG, "/me /admin", "不能以“/”开头"),
+        (ADMIN, "/summary 第48周", "周的写法"),
+        (ADMIN, "/makeup", "用法"),
+        (ADMIN, "/makeup 501 2月30日 原因", "不存在"),
+        (ADMIN, "/makeup 501 昨天", "用法"),
+        (ADMIN, "/setlocation 北纬33 东经111", "用法"),
+        (ADMIN, "/setlocation 95 200", "用法"),
+        (ADMIN, "/setup 村 " + "村" * 31, "名称太长"),
+        (ADMIN, "/grant 501", "用法"),
+    ],
+)
+async def test_bad_input_gets_a_chinese_reply_and_no_error_log(client, db, caplog, sender, command, expected):
+    await client.send("大家好", sender=ZHANG)
+    with caplog.at_level(logging.INFO):
+        reply = only_text(await client.send(command, sender=sender))
+    assert expected in reply
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert await rows(db) == []

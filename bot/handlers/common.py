@@ -57,6 +57,10 @@ async def my_checkins(
     await message.reply("\n\n".join(replies))
 
 
+async def private_location(message: Message) -> None:
+    await message.reply(texts.CHECKIN_PRIVATE)
+
+
 async def bot_membership_changed(
     event: ChatMemberUpdated, session: AsyncSession, team: Team, profile: RuleProfile
 ) -> None:
@@ -74,5 +78,6 @@ def build_router() -> Router:
     router.message.register(help_, Cmd("help"))
     router.message.register(me, Cmd("me"))
     router.message.register(my_checkins, Cmd("mycheckins"))
+    router.message.register(private_location, F.chat.type == ChatType.PRIVATE, F.location)
     router.my_chat_member.register(bot_membership_changed, F.chat.type.in_({"group", "supergroup"}))
     return router
