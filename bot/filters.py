@@ -11,7 +11,7 @@ from aiogram import Bot
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Chat, Message
 
 from bot import commands
 from bot.services.members import Actor, Role
@@ -62,16 +62,16 @@ class ChatAdmins:
         return answer
 
 
-async def effective_actor(
-    actor: Actor, minimum: Role, *, bot: Bot, chat_admins: ChatAdmins, chat_id: int, chat_type: str, now: datetime
-) -> Actor | None:
-    """The actor, raised to team lead if a group administrator; None if below `minimum`."""
-    if actor.role >= minimum:
-        return actor
-    if minimum == Role.TEAMLEAD and chat_type in (ChatType.GROUP, ChatType.SUPERGROUP):
-        if await chat_admins.is_admin(bot, chat_id=chat_id, user_id=actor.user_id, now=now):
-            return replace(actor, role=Role.TEAMLEAD)
-    return None
+async def _with_role(
+    role: Role, chat: Chat, *, actor: Actor, bot: Bot, chat_admins: ChatAdmins, now: datetime
+) -> bool | dict[str, Any]:
+    """Allowed: the actor (raised to team lead if a Telegram group administrator); else False."""
+    if actor.role >= role:
+        return {"actor": actor}
+    if role == Role.TEAMLEAD and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        if await chat_admins.is_admin(bot, chat_id=chat.id, user_id=actor.user_id, now=now):
+            return {"actor": replace(actor, role=Role.TEAMLEAD)}
+    return False
 
 
 class RoleCommands(Filter):
@@ -80,17 +80,11 @@ class RoleCommands(Filter):
     def __init__(self, role: Role) -> None:
         self.role = role
 
-    async def __call__(
-        self, message: Message, bot: Bot, actor: Actor, chat_admins: ChatAdmins, now: datetime
-    ) -> bool | dict[str, Any]:
+    async def __call__(self, message: Message, **context: Any) -> bool | dict[str, Any]:
         parsed = commands.parse(message.text)
         if parsed is None or parsed.spec is None or parsed.spec.role != self.role:
             return False
-        allowed = await effective_actor(
-            actor, self.role, bot=bot, chat_admins=chat_admins,
-            chat_id=message.chat.id, chat_type=message.chat.type, now=now,
-        )
-        return False if allowed is None else {"actor": allowed}
+        return await _with_role(self.role, message.chat, **_role_context(context))
 
 
 class RoleCallbacks(Filter):
@@ -99,13 +93,11 @@ class RoleCallbacks(Filter):
     def __init__(self, role: Role) -> None:
         self.role = role
 
-    async def __call__(
-        self, query: CallbackQuery, bot: Bot, actor: Actor, chat_admins: ChatAdmins, now: datetime
-    ) -> bool | dict[str, Any]:
+    async def __call__(self, query: CallbackQuery, **context: Any) -> bool | dict[str, Any]:
         if query.message is None:
             return False
-        allowed = await effective_actor(
-            actor, self.role, bot=bot, chat_admins=chat_admins,
-            chat_id=query.message.chat.id, chat_type=query.message.chat.type, now=now,
-        )
-        return False if allowed is None else {"actor": allowed}
+        return await _with_role(self.role, query.message.chat, **_role_context(context))
+
+
+def _role_context(context: dict[str, Any]) -> dict[str, Any]:
+    return {key: context[key] for key in ("actor", "bot", "chat_admins", "now")}
