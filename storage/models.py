@@ -32,6 +32,9 @@ class Team(SQLModel, table=True):
     latitude: float | None = None
     longitude: float | None = None
     radius_m: int = 3000
+    visit_schedule: str | None = None  # None: the rule profile's schedule
+    village_types: str = ""  # 派驻村类型 for the roster, e.g. "①③"
+    has_work_team: str = ""  # 是否组建驻村工作队
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
 
@@ -106,3 +109,112 @@ class Counter(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=64)
     value: int = Field(default=0, sa_type=BigInteger)
+
+
+class Household(SQLModel, table=True):
+    """A registered household of a team's village; same-name households differ by group (组别)."""
+
+    __tablename__ = "households"
+    __table_args__ = (UniqueConstraint("team_id", "head_name", "group_name", name="uq_household_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    head_name: str
+    group_name: str = ""
+    kind: str
+    responsible_user_id: int | None = Field(default=None, sa_type=BigInteger, foreign_key="users.id")
+    note: str | None = None
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Visit(SQLModel, table=True):
+    """One household visit (走访) or phone follow-up (电话回访) by a member."""
+
+    __tablename__ = "visits"
+    __table_args__ = (UniqueConstraint("team_id", "message_id", name="uq_visit_message"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    household_id: int = Field(foreign_key="households.id", index=True)
+    user_id: int = Field(sa_type=BigInteger, foreign_key="users.id", index=True)
+    local_date: date = Field(index=True)
+    visited_at: datetime = Field(sa_column=_utc_column())
+    by_phone: bool = False
+    note: str
+    message_id: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class VisitAttachment(SQLModel, table=True):
+    """A photo, voice note or file sent right after a visit, kept by Telegram file id."""
+
+    __tablename__ = "visit_attachments"
+    __table_args__ = (UniqueConstraint("visit_id", "message_id", name="uq_attachment_message"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visits.id", index=True)
+    kind: str
+    file_id: str
+    message_id: int = Field(sa_type=BigInteger)
+    attached_at: datetime = Field(sa_column=_utc_column())
+
+
+class Problem(SQLModel, table=True):
+    """A problem or request (诉求) found on a visit, followed until solved; numbered per team."""
+
+    __tablename__ = "problems"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_problem_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    number: int
+    household_id: int = Field(foreign_key="households.id", index=True)
+    visit_id: int | None = Field(default=None, foreign_key="visits.id")
+    text: str
+    status: str = "open"
+    assignee_user_id: int | None = Field(default=None, sa_type=BigInteger, foreign_key="users.id")
+    resolution: str | None = None
+    opened_by: int = Field(sa_type=BigInteger)
+    opened_at: datetime = Field(sa_column=_utc_column())
+    closed_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class ProblemEvent(SQLModel, table=True):
+    """The problem's history: opened, assigned, closed, reopened; weekly counts come from here."""
+
+    __tablename__ = "problem_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(foreign_key="problems.id", index=True)
+    kind: str
+    by_user_id: int = Field(sa_type=BigInteger)
+    at: datetime = Field(sa_column=_utc_column())
+    detail: str | None = None
+
+
+class RosterEntry(SQLModel, table=True):
+    """A cadre's row in the official roster (驻村干部信息备案台账, 附件2 of the Nanyang document).
+
+    It may exist before the cadre uses Telegram (imported from a workbook); `user_id` links it
+    once known. Phone numbers are personal data and leave the bot only in private workbooks.
+    """
+
+    __tablename__ = "roster_entries"
+    __table_args__ = (UniqueConstraint("team_id", "name", name="uq_roster_team_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    user_id: int | None = Field(default=None, sa_type=BigInteger, foreign_key="users.id", index=True)
+    name: str
+    identity: str = ""  # 驻村身份
+    gender: str = ""
+    political_status: str = ""
+    age: int | None = None
+    education: str = ""
+    dispatch_level: str = ""  # 派驻来源
+    unit_and_post: str = ""  # 派出单位及职务（职级）
+    unit_nature: str = ""
+    post_level: str = ""  # 职务级别
+    dispatched_on: date | None = None  # 派驻时间
+    retained: str = ""  # 是否留任
+    phone: str = ""

@@ -6,11 +6,25 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel, col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import CheckIn, Counter, Membership, ProcessedUpdate, Team, User
+from storage.models import (
+    CheckIn,
+    Counter,
+    Household,
+    Membership,
+    Problem,
+    ProblemEvent,
+    ProcessedUpdate,
+    RosterEntry,
+    Team,
+    User,
+    Visit,
+    VisitAttachment,
+)
 
 
 async def _insert_ignoring_conflict(
@@ -144,3 +158,137 @@ async def checkins_between(
     return list((await session.exec(statement.order_by(col(CheckIn.local_date)))).all())
 
 
+
+
+async def member_names(session: AsyncSession, *, team_id: int) -> dict[int, str]:
+    return {user.id: user.name for _, user in await list_members(session, team_id=team_id)}
+
+
+# --- households ----------------------------------------------------------------------------------
+
+async def get_household(session: AsyncSession, *, team_id: int, name: str, group: str) -> Household | None:
+    statement = select(Household).where(
+        Household.team_id == team_id, Household.head_name == name, Household.group_name == group
+    )
+    return (await session.exec(statement)).first()
+
+
+async def get_household_by_id(session: AsyncSession, *, team_id: int, household_id: int) -> Household | None:
+    household = await session.get(Household, household_id)
+    return household if household is not None and household.team_id == team_id else None
+
+
+async def households_named(session: AsyncSession, *, team_id: int, name: str) -> list[Household]:
+    statement = select(Household).where(
+        Household.team_id == team_id, Household.head_name == name, col(Household.active).is_(True)
+    )
+    return list((await session.exec(statement.order_by(col(Household.group_name)))).all())
+
+
+async def list_households(session: AsyncSession, *, team_id: int) -> list[Household]:
+    statement = select(Household).where(Household.team_id == team_id, col(Household.active).is_(True))
+    return list((await session.exec(statement.order_by(col(Household.group_name), col(Household.head_name)))).all())
+
+
+# --- visits --------------------------------------------------------------------------------------
+
+async def visit_for_message(session: AsyncSession, *, team_id: int, message_id: int) -> Visit | None:
+    return (await session.exec(select(Visit).where(Visit.team_id == team_id, Visit.message_id == message_id))).first()
+
+
+async def last_visit_by(
+    session: AsyncSession, *, team_id: int, user_id: int, since: datetime
+) -> tuple[Visit, Household] | None:
+    statement = (
+        select(Visit, Household)
+        .join(Household, col(Household.id) == col(Visit.household_id))
+        .where(Visit.team_id == team_id, Visit.user_id == user_id, col(Visit.visited_at) >= since)
+        .order_by(col(Visit.visited_at).desc(), col(Visit.id).desc())
+    )
+    return (await session.exec(statement)).first()
+
+
+async def insert_attachment(session: AsyncSession, *, attachment: VisitAttachment) -> bool:
+    values = attachment.model_dump(exclude={"id"})
+    return await _insert_ignoring_conflict(session, VisitAttachment, values, ("visit_id", "message_id"))
+
+
+async def last_visit_dates(session: AsyncSession, *, team_id: int) -> dict[int, tuple[date | None, date | None]]:
+    """household id -> (last in-person visit day, last phone visit day)."""
+    statement = (
+        select(Visit.household_id, Visit.by_phone, func.max(Visit.local_date))
+        .where(Visit.team_id == team_id)
+        .group_by(col(Visit.household_id), col(Visit.by_phone))
+    )
+    latest: dict[int, tuple[date | None, date | None]] = {}
+    for household_id, by_phone, day in (await session.exec(statement)).all():  # type: ignore[call-overload]
+        in_person, phone = latest.get(household_id, (None, None))
+        latest[household_id] = (in_person, day) if by_phone else (day, phone)
+    return latest
+
+
+async def visits_between(session: AsyncSession, *, team_id: int, first: date, last: date) -> list[tuple[Visit, str]]:
+    statement = (
+        select(Visit, Household.kind)
+        .join(Household, col(Household.id) == col(Visit.household_id))
+        .where(Visit.team_id == team_id, Visit.local_date >= first, Visit.local_date <= last)
+    )
+    return list((await session.exec(statement)).all())
+
+
+# --- problems ------------------------------------------------------------------------------------
+
+async def get_problem(session: AsyncSession, *, team_id: int, number: int) -> Problem | None:
+    return (await session.exec(select(Problem).where(Problem.team_id == team_id, Problem.number == number))).first()
+
+
+async def open_problems(session: AsyncSession, *, team_id: int) -> list[tuple[Problem, Household]]:
+    statement = (
+        select(Problem, Household)
+        .join(Household, col(Household.id) == col(Problem.household_id))
+        .where(Problem.team_id == team_id, Problem.status == "open")
+        .order_by(col(Problem.number))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def problem_events_before(session: AsyncSession, *, team_id: int, end: datetime) -> list[ProblemEvent]:
+    statement = (
+        select(ProblemEvent)
+        .join(Problem, col(Problem.id) == col(ProblemEvent.problem_id))
+        .where(Problem.team_id == team_id, col(ProblemEvent.at) < end)
+        .order_by(col(ProblemEvent.at), col(ProblemEvent.id))
+    )
+    return list((await session.exec(statement)).all())
+
+
+# --- roster --------------------------------------------------------------------------------------
+
+async def roster_entries(session: AsyncSession, *, team_ids: list[int]) -> list[tuple[RosterEntry, Team]]:
+    statement = (
+        select(RosterEntry, Team)
+        .join(Team, col(Team.id) == col(RosterEntry.team_id))
+        .where(col(RosterEntry.team_id).in_(team_ids))
+        .order_by(col(Team.county), col(Team.township), col(Team.village), col(RosterEntry.id))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def roster_entry(session: AsyncSession, *, team_id: int, user_id: int | None = None, name: str | None = None) -> RosterEntry | None:
+    statement = select(RosterEntry).where(RosterEntry.team_id == team_id)
+    statement = statement.where(RosterEntry.user_id == user_id) if user_id is not None else statement.where(RosterEntry.name == name)
+    return (await session.exec(statement)).first()
+
+
+async def all_teams(session: AsyncSession) -> list[Team]:
+    return list((await session.exec(select(Team).order_by(col(Team.id)))).all())
+
+
+async def memberships_of_user(session: AsyncSession, *, user_id: int) -> list[tuple[Membership, Team]]:
+    statement = (
+        select(Membership, Team)
+        .join(Team, col(Team.id) == col(Membership.team_id))
+        .where(Membership.user_id == user_id)
+        .order_by(col(Team.id))
+    )
+    return list((await session.exec(statement)).all())

@@ -101,7 +101,7 @@ def test_replaying_a_week_gives_exact_day_and_night_counts(database_url):
     assert (members[501]["checkin_days"], members[501]["night_days"], members[501]["meets_weekly_rule"]) == (5, 4, True)
     assert (members[502]["checkin_days"], members[502]["night_days"], members[502]["meets_weekly_rule"]) == (1, 1, False)
     assert members[501]["name"] == "张三" and members[501]["leave_days"] == 0
-    assert data["visits"] == {"total": 0, "by_household_type": {}}
+    assert data["visits"] == {"total": 0, "by_household_type": {"脱贫户": 0, "监测户": 0, "一般户": 0, "不在村": 0}}
     assert data["problems"] == {"opened": 0, "closed": 0, "open": 0}
 
     next_week = json.loads(run_cli("summary", "--chat", str(GROUP["id"]), "--week", "2026-W49", "--json", database_url=database_url).stdout)

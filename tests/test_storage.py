@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
@@ -13,6 +14,7 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401
 from storage import repositories as repo
 from storage.engine import create_engine
+from storage.migrate import upgrade
 from storage.models import CheckIn
 
 
@@ -66,3 +68,20 @@ async def test_old_update_claims_are_forgotten(db):
     assert await repo.forget_updates_before(db, moment=datetime.now(UTC) - timedelta(days=1)) == 0
     assert await repo.forget_updates_before(db, moment=datetime.now(UTC) + timedelta(seconds=1)) == 1
     assert await repo.claim_update(db, update_id=8, fingerprint="c" * 64)
+
+
+async def test_upgrading_a_database_that_holds_records_keeps_them(tmp_path, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the path from 0001 is exercised on a fresh SQLite file")
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    await upgrade(engine, "0001")
+    async with engine.begin() as connection:
+        await connection.execute(text(
+            "INSERT INTO teams (chat_id, title, village, township, county, rule_profile, timezone, radius_m, active, created_at)"
+            " VALUES (-7, 'old', '', '', '', 'wutian_sive', 'Asia/Shanghai', 3000, 1, '2026-01-01 00:00:00')"
+        ))
+    await upgrade(engine)
+    async with engine.connect() as connection:
+        row = (await connection.execute(text("SELECT chat_id, village_types, has_work_team FROM teams"))).one()
+    await engine.dispose()
+    assert tuple(row) == (-7, "", "")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -59,6 +59,38 @@ class Source(BaseModel):
     quote: str
 
 
+HOUSEHOLD_TYPES = ("脱贫户", "监测户", "一般户", "不在村")
+
+
+class VisitRule(BaseModel):
+    """How often one household type must be visited; neither field: the document sets no frequency."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    every_days: int | None = Field(default=None, ge=1, le=366)
+    by_day_of_month: int | None = Field(default=None, ge=1, le=28)
+    by_phone: bool = False
+    rule: str
+
+
+class VisitSchedule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    name: str
+    summary: str
+    household_types: dict[str, VisitRule]
+    sources: tuple[Source, ...]
+
+    @field_validator("household_types")
+    @classmethod
+    def _known_types(cls, value: dict[str, VisitRule]) -> dict[str, VisitRule]:
+        unknown = set(value) - set(HOUSEHOLD_TYPES)
+        if unknown:
+            raise ValueError(f"unknown household types {sorted(unknown)}; known: {HOUSEHOLD_TYPES}")
+        return value
+
+
 class RuleProfile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -67,6 +99,7 @@ class RuleProfile(BaseModel):
     summary: str
     night_start: str = "19:00"
     work_calendar: str = "CN"
+    visit_schedule: str
     requirements: tuple[Requirement, ...]
     leave_approval: tuple[LeaveStep, ...] = ()
     sources: tuple[Source, ...]
@@ -97,10 +130,24 @@ class WeeklyTarget:
 @dataclass
 class RuleBook:
     profiles: dict[str, RuleProfile]
+    schedules: dict[str, VisitSchedule]
     default_key: str
 
     def get(self, key: str | None) -> RuleProfile:
         return self.profiles.get(key or "", self.profiles[self.default_key])
+
+    def schedule(self, *, profile_key: str | None, override: str | None) -> VisitSchedule:
+        """The team's own choice of visit schedule, else its profile's."""
+        if override in self.schedules:
+            return self.schedules[override]  # type: ignore[index]
+        return self.schedules[self.get(profile_key).visit_schedule]
+
+    def find_schedule(self, text: str) -> VisitSchedule | None:
+        text = text.strip()
+        for schedule in self.schedules.values():
+            if text in (schedule.key, schedule.name, schedule.name.removesuffix("标准")):
+                return schedule
+        return None
 
     def find(self, text: str) -> RuleProfile | None:
         """By key or by Chinese name, as a team lead would type it."""
@@ -111,17 +158,27 @@ class RuleBook:
         return None
 
 
-def load_rulebook(directory: Path, default_key: str) -> RuleBook:
-    profiles: dict[str, RuleProfile] = {}
+def _load_all(directory: Path, model: type[BaseModel]) -> dict[str, Any]:
+    loaded: dict[str, Any] = {}
     for path in sorted(directory.glob("*.yaml")):
         with path.open(encoding="utf-8") as handle:
-            profile = RuleProfile.model_validate(yaml.safe_load(handle))
-        if profile.key in profiles:
-            raise ValueError(f"{path}: duplicate rule profile key {profile.key!r}")
-        profiles[profile.key] = profile
+            item = model.model_validate(yaml.safe_load(handle))
+        if item.key in loaded:  # type: ignore[attr-defined]
+            raise ValueError(f"{path}: duplicate key {item.key!r}")  # type: ignore[attr-defined]
+        loaded[item.key] = item  # type: ignore[attr-defined]
+    return loaded
+
+
+def load_rulebook(directory: Path, default_key: str, visits_directory: Path | None = None) -> RuleBook:
+    """Rule profiles from `directory`, visit schedules from its sibling `visits/` (or the given one)."""
+    profiles: dict[str, RuleProfile] = _load_all(directory, RuleProfile)
+    schedules: dict[str, VisitSchedule] = _load_all(visits_directory or directory.parent / "visits", VisitSchedule)
     if default_key not in profiles:
         raise ValueError(f"default rule profile {default_key!r} not found in {directory}")
-    return RuleBook(profiles=profiles, default_key=default_key)
+    for profile in profiles.values():
+        if profile.visit_schedule not in schedules:
+            raise ValueError(f"rule profile {profile.key!r} names unknown visit schedule {profile.visit_schedule!r}")
+    return RuleBook(profiles=profiles, schedules=schedules, default_key=default_key)
 
 
 def weekly_target(profile: RuleProfile, week: IsoWeek) -> WeeklyTarget:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services import problems, visits
 from bot.services.errors import InvalidInput
 from bot.services.members import stored_role
 from bot.services.rules import RuleBook, meets_weekly, weekly_target
-from bot.services.timeutil import IsoWeek
+from bot.services.timeutil import IsoWeek, local_midnight_utc
 from storage import repositories as repo
 from storage.models import Team
 
@@ -44,9 +46,9 @@ class WeeklySummary:
     target_days: int
     target_nights: int
     members: list[MemberWeek]
-    visits: dict = field(default_factory=lambda: {"total": 0, "by_household_type": {}})
-    problems: dict = field(default_factory=lambda: {"opened": 0, "closed": 0, "open": 0})
-    quiz: dict = field(default_factory=lambda: {"answered": 0, "correct": 0})
+    visits: dict[str, Any]
+    problems: dict[str, int]
+    quiz: dict[str, int] = field(default_factory=lambda: {"answered": 0, "correct": 0})
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -54,7 +56,14 @@ class WeeklySummary:
 
 async def weekly_summary(session: AsyncSession, *, team: Team, week: IsoWeek, rules: RuleBook) -> WeeklySummary:
     profile = rules.get(team.rule_profile)
+    schedule = rules.schedule(profile_key=team.rule_profile, override=team.visit_schedule)
     target = weekly_target(profile, week)
+    visits_by_member, visits_by_type = await visits.week_counts(session, team=team, first=week.start, last=week.end)
+    problem_counts = await problems.week_counts(
+        session, team=team,
+        start=local_midnight_utc(week.start, team.timezone),
+        end=local_midnight_utc(week.end + timedelta(days=1), team.timezone),
+    )
     checkins = await repo.checkins_between(session, team_id=team.id, first=week.start, last=week.end)  # type: ignore[arg-type]
     days = Counter(c.user_id for c in checkins)
     nights = Counter(c.user_id for c in checkins if c.night)
@@ -71,7 +80,7 @@ async def weekly_summary(session: AsyncSession, *, team: Team, week: IsoWeek, ru
                 checkin_days=days[user.id],
                 night_days=nights[user.id],
                 leave_days=leave_days,
-                visits=0,
+                visits=visits_by_member.get(user.id, 0),
                 quiz_answered=0,
                 quiz_correct=0,
                 meets_weekly_rule=meets_weekly(target, days=days[user.id], nights=nights[user.id], leave_days=leave_days),
@@ -90,6 +99,11 @@ async def weekly_summary(session: AsyncSession, *, team: Team, week: IsoWeek, ru
         target_days=target.days,
         target_nights=target.nights,
         members=members,
+        visits={
+            "total": sum(visits_by_type.values()),
+            "by_household_type": {kind: visits_by_type.get(kind, 0) for kind in schedule.household_types},
+        },
+        problems=problem_counts,
     )
 
 
