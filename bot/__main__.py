@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import cli
+from bot.app import run_polling
 from bot.config import Settings
+from bot.replay import replay
 from bot.services.timeutil import IsoWeek
 
 NO_TOKEN = """\
@@ -48,33 +51,21 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--week", type=_week, required=True, metavar="YYYY-Www")
     summary.add_argument("--db", metavar="URL", help="database URL (default: DATABASE_URL)")
     summary.add_argument("--json", action="store_true", help="print JSON instead of chat text")
+
+    roster = commands.add_parser("roster", help="write the cadre roster (驻村干部信息备案台账) workbook")
+    roster.add_argument("--out", required=True, metavar="FILE.xlsx")
+    roster.add_argument("--chat", type=int, metavar="CHAT_ID", help="one team only (default: every team)")
+    roster.add_argument("--db", metavar="URL", help="database URL (default: DATABASE_URL)")
+
+    import_roster = commands.add_parser("import-roster", help="read a roster workbook in the official form")
+    import_roster.add_argument("file", metavar="FILE.xlsx")
+    import_roster.add_argument("--db", metavar="URL", help="database URL (default: DATABASE_URL)")
+
+    import_households = commands.add_parser("import-households", help="read a team's household register workbook")
+    import_households.add_argument("--chat", type=int, required=True, metavar="CHAT_ID")
+    import_households.add_argument("file", metavar="FILE.xlsx")
+    import_households.add_argument("--db", metavar="URL", help="database URL (default: DATABASE_URL)")
     return parser
-
-
-async def _summary(settings: Settings, chat_id: int, week: IsoWeek, as_json: bool) -> None:
-    from bot import render
-    from bot.app import open_resources
-    from bot.services import summary, teams
-    from storage.models import Team
-
-    resources = await open_resources(settings)
-    try:
-        async with resources.session_factory() as session:
-            team = await teams.team_for_chat(session, chat_id=chat_id)
-            if team is None:
-                print(f"no messages from chat {chat_id} yet: the summary is empty", file=sys.stderr)
-                team = Team(chat_id=chat_id, rule_profile=resources.rules.default_key, timezone=settings.timezone)
-            result = await summary.weekly_summary(session, team=team, week=week, rules=resources.rules)
-    finally:
-        await resources.engine.dispose()
-    print(json.dumps(result.to_json(), ensure_ascii=False) if as_json else render.summary(result))
-
-
-async def _migrate(settings: Settings) -> None:
-    from bot.app import open_resources
-
-    resources = await open_resources(settings)
-    await resources.engine.dispose()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,14 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.bot_token is None:
             print(NO_TOKEN, file=sys.stderr)
             return 2
-        from bot.app import run_polling
-
         asyncio.run(run_polling(settings))
     elif args.command == "migrate":
-        asyncio.run(_migrate(settings))
+        asyncio.run(cli.migrate(settings))
     elif args.command == "replay":
-        from bot.replay import replay
-
         try:
             source = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")  # noqa: SIM115
         except OSError as exc:
@@ -111,7 +98,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         with source:
             asyncio.run(replay(source, settings=settings, out=sys.stdout, err=sys.stderr))
     elif args.command == "summary":
-        asyncio.run(_summary(settings, args.chat, args.week, args.json))
+        asyncio.run(cli.summary(settings, args.chat, args.week, args.json))
+    elif args.command == "roster":
+        return asyncio.run(cli.roster(settings, args.out, args.chat))
+    elif args.command in ("import-roster", "import-households"):
+        if not Path(args.file).is_file():
+            print(f"cannot read {args.file}", file=sys.stderr)
+            return 2
+        return asyncio.run(cli.import_workbook(settings, args.file, getattr(args, "chat", None)))
     return 0
 
 

@@ -33,6 +33,18 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("setup", ("设置",), Role.TEAMLEAD, "group"),
     CommandSpec("setlocation", ("设置位置",), Role.TEAMLEAD, "group"),
     CommandSpec("grant", ("授权",), Role.ADMIN, "group"),
+    CommandSpec("household", ("登记",), Role.TEAMLEAD, "group"),
+    CommandSpec("households", ("户清单",), Role.CADRE, "group"),
+    CommandSpec("visit", ("走访",), Role.CADRE, "group"),
+    CommandSpec("phonevisit", ("电话回访",), Role.CADRE, "group"),
+    CommandSpec("problems", ("问题清单",), Role.CADRE, "group"),
+    CommandSpec("assign", ("指派",), Role.TEAMLEAD, "group"),
+    CommandSpec("resolve", ("销号",), Role.TEAMLEAD, "group"),
+    CommandSpec("reopen", ("重开",), Role.TEAMLEAD, "group"),
+    CommandSpec("overdue", ("逾期",), Role.CADRE, "group"),
+    CommandSpec("roster", ("台账",), Role.TEAMLEAD, "any"),
+    CommandSpec("cadre", ("干部信息",), Role.TEAMLEAD, "group"),
+    CommandSpec("cancel", ("取消",), Role.CADRE, "any"),
 )
 BY_NAME = {spec.name: spec for spec in COMMANDS}
 BY_WORD = {word: spec for spec in COMMANDS for word in spec.words}

@@ -87,16 +87,17 @@ class RoleCommands(Filter):
         return await _with_role(self.role, message.chat, **_role_context(context))
 
 
-class RoleCallbacks(Filter):
-    """Router-level for inline buttons: the one who clicks must hold the role."""
+class HasRole(Filter):
+    """For events that are not commands (buttons, files): the sender must hold the role."""
 
     def __init__(self, role: Role) -> None:
         self.role = role
 
-    async def __call__(self, query: CallbackQuery, **context: Any) -> bool | dict[str, Any]:
-        if query.message is None:
+    async def __call__(self, event: Message | CallbackQuery, **context: Any) -> bool | dict[str, Any]:
+        message = event.message if isinstance(event, CallbackQuery) else event
+        if message is None:
             return False
-        return await _with_role(self.role, query.message.chat, **_role_context(context))
+        return await _with_role(self.role, message.chat, **_role_context(context))
 
 
 def _role_context(context: dict[str, Any]) -> dict[str, Any]:

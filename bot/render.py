@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from bot import texts
 from bot.services.checkins import CheckInOutcome, MonthRecord
+from bot.services.households import ImportReport, ListedHousehold, Registration, label
+from bot.services.problems import OpenProblem
+from bot.services.roster import RosterImport
 from bot.services.summary import WeeklySummary
+from bot.services.visits import Overdue, VisitOutcome
 from storage.models import Team
 
 
@@ -68,10 +74,121 @@ def summary(result: WeeklySummary) -> str:
             extra += texts.SUMMARY_MAKEUP.format(count=member.makeup_days)
         if member.far_days:
             extra += texts.SUMMARY_FAR.format(count=member.far_days)
+        if member.visits:
+            extra += texts.SUMMARY_MEMBER_VISITS.format(count=member.visits)
         lines.append(texts.SUMMARY_LINE.format(
             mark="✅" if member.meets_weekly_rule else "❌", name=member.name,
             days=member.checkin_days, nights=member.night_days, extra=extra,
         ))
     ok = sum(1 for member in result.members if member.meets_weekly_rule)
     lines.append(texts.SUMMARY_FOOTER.format(ok=ok, total=len(result.members)))
+    lines.append(texts.SUMMARY_VISITS.format(
+        total=result.visits["total"],
+        by_kind="，".join(f"{kind}{count}" for kind, count in result.visits["by_household_type"].items()),
+        **result.problems,
+    ))
+    return fit(lines)
+
+
+MESSAGE_LIMIT = 3800  # Telegram allows 4096 characters; leave room for a closing line
+
+
+def fit(lines: list[str]) -> str:
+    """Join lines up to the message limit; the rest becomes a 'N more' line."""
+    kept: list[str] = []
+    size = 0
+    for index, line in enumerate(lines):
+        if size + len(line) + 1 > MESSAGE_LIMIT:
+            kept.append(texts.LIST_MORE.format(count=len(lines) - index))
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept)
+
+
+def household_registration(outcome: Registration) -> str:
+    household = outcome.household
+    template = {
+        "created": texts.HOUSEHOLD_CREATED, "updated": texts.HOUSEHOLD_UPDATED,
+        "unchanged": texts.HOUSEHOLD_UNCHANGED, "reactivated": texts.HOUSEHOLD_REACTIVATED,
+    }[outcome.status]
+    return template.format(household=label(household), kind=household.kind, previous=outcome.previous_kind)
+
+
+def household_list(listed: list[ListedHousehold], *, query: str) -> str:
+    if not listed and not query:
+        return texts.HOUSEHOLDS_EMPTY
+    kinds = Counter(item.household.kind for item in listed)
+    header = (
+        texts.HOUSEHOLDS_FILTERED.format(query=query, count=len(listed)) if query
+        else texts.HOUSEHOLDS_HEADER.format(count=len(listed), by_kind="，".join(f"{k}{n}" for k, n in kinds.items()))
+    )
+    lines = [header] + [
+        texts.HOUSEHOLDS_LINE.format(
+            household=label(item.household), kind=item.household.kind,
+            responsible=texts.HOUSEHOLDS_RESPONSIBLE.format(name=item.responsible) if item.responsible else "",
+        )
+        for item in listed
+    ]
+    return fit(lines)
+
+
+def visit(outcome: VisitOutcome) -> str:
+    if outcome.duplicate:
+        return texts.VISIT_DUPLICATE
+    lines = [texts.VISIT_RECORDED.format(
+        mode=texts.VISIT_MODE[outcome.visit.by_phone], household=label(outcome.household),
+        kind=outcome.household.kind, day=texts.short_day(outcome.visit.local_date),
+    )]
+    if outcome.problem_number is not None:
+        lines.append(texts.VISIT_PROBLEM.format(number=outcome.problem_number))
+    lines.append(texts.VISIT_ATTACH_HINT)
     return "\n".join(lines)
+
+
+def problem_list(items: list[OpenProblem]) -> str:
+    if not items:
+        return texts.PROBLEMS_EMPTY
+    lines = [texts.PROBLEMS_HEADER.format(count=len(items))] + [
+        texts.PROBLEMS_LINE.format(
+            number=item.number, household=item.household, text=item.text, age=item.age_days,
+            assignee=texts.PROBLEMS_ASSIGNEE.format(name=item.assignee) if item.assignee else "",
+        )
+        for item in items
+    ]
+    return fit(lines)
+
+
+def overdue(grouped: dict[str | None, list[Overdue]], *, schedule: str) -> str:
+    total = sum(len(items) for items in grouped.values())
+    if not total:
+        return texts.OVERDUE_NONE.format(schedule=schedule)
+    lines = [texts.OVERDUE_HEADER.format(schedule=schedule, count=total)]
+    for name in sorted(grouped, key=lambda n: (n is None, n or "")):
+        lines.append(texts.OVERDUE_PERSON.format(name=name or texts.OVERDUE_NOBODY))
+        for item in grouped[name]:
+            last = texts.OVERDUE_LAST.format(day=texts.short_day(item.last_visit)) if item.last_visit else texts.OVERDUE_NEVER
+            lines.append(texts.OVERDUE_LINE.format(
+                household=label(item.household), kind=item.household.kind, rule=item.rule, last=last, days=item.days_late
+            ))
+    return fit(lines)
+
+
+def import_report(*, headline: str, rejected: list[tuple[int, str, dict]], ignored: list[str]) -> str:
+    lines = [headline]
+    lines += [texts.IMPORT_REJECTED_LINE.format(row=row, reason=texts.row_reason(code, details)) for row, code, details in rejected]
+    if ignored:
+        lines.append(texts.IMPORT_IGNORED.format(columns="、".join(ignored)))
+    return fit(lines)
+
+
+def households_import(report: ImportReport) -> str:
+    headline = texts.IMPORT_DONE.format(
+        created=report.created, updated=report.updated, unchanged=report.unchanged, rejected=len(report.rejected)
+    )
+    return import_report(headline=headline, rejected=report.rejected, ignored=report.ignored_columns)
+
+
+def roster_import(report: RosterImport) -> str:
+    headline = texts.ROSTER_IMPORT_DONE.format(created=report.created, updated=report.updated, rejected=len(report.rejected))
+    return import_report(headline=headline, rejected=report.rejected, ignored=report.ignored_columns)

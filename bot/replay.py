@@ -13,7 +13,7 @@ from aiogram import Bot
 from aiogram.client.default import Default, DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
-from aiogram.types import InputFile, Message, MessageId, TelegramObject, Update
+from aiogram.types import BufferedInputFile, InputFile, Message, MessageId, TelegramObject, Update
 from pydantic import ValidationError
 
 from bot.app import build_dispatcher, open_resources
@@ -31,7 +31,7 @@ def jsonable(value: Any, bot: Bot) -> Any:
     if isinstance(value, Default):
         return jsonable(bot.default[value.name], bot)
     if isinstance(value, InputFile):
-        return {"file": value.filename}
+        return {"file_name": value.filename}
     if isinstance(value, TelegramObject):
         return jsonable(value.model_dump(warnings=False), bot)
     if isinstance(value, dict):
@@ -78,9 +78,15 @@ class RecordingSession(BaseSession):
         self.requests: list[dict[str, Any]] = []
         # Tests put a different answer in place for a method: name -> params -> result.
         self.answers: dict[str, Callable[[dict[str, Any]], Any]] = {}
+        # Files users "sent", by file_id, for getFile and downloads; and the bytes the bot sent.
+        self.files: dict[str, bytes] = {}
+        self.sent_files: list[bytes] = []
 
     async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
         params = jsonable(method.model_dump(warnings=False), bot)
+        for value in method.model_dump(warnings=False).values():
+            if isinstance(value, BufferedInputFile):
+                self.sent_files.append(value.data)
         result = self._result(method, params)
         record = {"at": self.at, "method": method.__api_method__, "params": params, "result": result}
         self.requests.append(record)
@@ -97,6 +103,10 @@ class RecordingSession(BaseSession):
             return self.answers[name](params)
         if name == "getMe":
             return REPLAY_BOT
+        if name == "getFile":
+            file_id = params["file_id"]
+            return {"file_id": file_id, "file_unique_id": file_id, "file_path": f"files/{file_id}",
+                    "file_size": len(self.files.get(file_id, b""))}
         if name == "getChatAdministrators":
             return []
         if name == "getChatMember":
@@ -136,8 +146,10 @@ class RecordingSession(BaseSession):
 
     async def stream_content(self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30,
                              chunk_size: int = 65536, raise_for_status: bool = True) -> AsyncGenerator[bytes, None]:
-        raise NotImplementedError("replay has no files to download")
-        yield b""  # pragma: no cover
+        file_id = url.rsplit("/", 1)[-1]
+        if file_id not in self.files:
+            raise FileNotFoundError(f"replay has no content for file {file_id}")
+        yield self.files[file_id]
 
 
 def replay_bot(session: RecordingSession) -> Bot:

@@ -20,16 +20,36 @@ COMMAND_DESCRIPTIONS = {
     "setup": "设置本队规则和信息（队长）",
     "setlocation": "设置驻村位置（队长）",
     "grant": "设置成员角色（管理员）",
+    "household": "登记、修改、删除农户（队长）",
+    "households": "查看本村登记的农户",
+    "visit": "记录走访：/visit 户主姓名 内容",
+    "phonevisit": "记录电话回访：/phonevisit 户主姓名 内容",
+    "problems": "查看未办结的问题清单",
+    "assign": "指派问题责任人（队长）",
+    "resolve": "问题销号：/resolve 编号 处理结果（队长）",
+    "reopen": "重新打开问题（队长）",
+    "overdue": "查看逾期未走访的户",
+    "roster": "驻村干部信息备案台账（私信发送）",
+    "cadre": "填写队员的台账信息（队长）",
+    "cancel": "取消当前操作",
 }
 
 COMMAND_USAGE = {
     "checkin": "/checkin [备注] 或发送“打卡”；也可以直接发送位置打卡",
     "mycheckins": "/mycheckins [2026-11]",
-    "me": "/me 姓名，例如：/me 张三",
+    "me": "/me 姓名，例如：/me 张三；填写台账：/me 字段 值，例如：/me 学历 大学本科",
     "summary": "/summary [本周 / 上周 / 2026-W48]",
     "makeup": "回复队员的消息发送：/makeup 日期 [过夜] 原因\n或：/makeup 用户ID 日期 [过夜] 原因\n日期可写：今天、昨天、前天、11-20、2026-11-20",
-    "setup": "/setup 规则 五天四夜\n/setup 村 某某村 | /setup 乡镇 某某镇 | /setup 县 某某县\n/setup 时区 Asia/Shanghai | /setup 半径 3000",
+    "setup": "/setup 规则 五天四夜 | /setup 走访 山西\n/setup 村 某某村 | /setup 乡镇 某某镇 | /setup 县 某某县\n/setup 村类型 ①③ | /setup 工作队 是\n/setup 时区 Asia/Shanghai | /setup 半径 3000",
     "setlocation": "发送 /setlocation 后分享村部位置；或回复一条位置消息发送 /setlocation；或 /setlocation 纬度 经度",
+    "household": "/household 户主姓名 户类型 [组别]，例如：/household 张三 脱贫户 三组\n删除：/household 删除 张三（三组）\n指定帮扶责任人：/household 责任人 张三 用户ID（或回复该队员的消息）",
+    "households": "/households [户类型 / 组别 / 姓名]，例如：/households 监测户",
+    "visit": "走访 户主姓名 内容，例如：走访 张三 了解春耕情况 #问题 屋顶漏雨\n同名户写明组别：走访 张三（三组） 内容；只发“走访”可一步步填写",
+    "phonevisit": "电话回访 户主姓名 内容",
+    "assign": "回复队员的消息发送 /assign 编号，或 /assign 编号 用户ID",
+    "resolve": "/resolve 编号 处理结果，例如：/resolve 3 已协调村委维修屋顶",
+    "reopen": "/reopen 编号 [原因]",
+    "cadre": "回复队员的消息发送 /cadre 字段 值，或 /cadre 用户ID 字段 值，例如：/cadre 驻村身份 工作队员",
     "grant": "/grant 用户ID 角色 [范围]，或回复成员消息发送 /grant 角色 [范围]\n角色：cadre 队员、teamlead 队长、leader 领导、admin 管理员；领导的范围：township 乡镇、county 县区",
 }
 
@@ -45,7 +65,7 @@ WELCOME_GROUP = (
 )
 HELP_HEADER = "可用命令（您的角色：{role}）："
 HELP_LINE = "/{name} — {description}"
-HELP_FOOTER = "中文也可以：打卡、补卡、周报、授权、设置、帮助。"
+HELP_FOOTER = "中文也可以：打卡、走访、电话回访、登记、问题清单、逾期、台账、补卡、周报、授权、设置、帮助、取消。"
 
 # --- errors and refusals ------------------------------------------------------------------------
 UNKNOWN_COMMAND = "没有这个命令。发送 /help 查看可用命令。"
@@ -74,9 +94,58 @@ INVALID = {
     "setup_usage": "用法：\n" + COMMAND_USAGE["setup"],
     "setup_bad_profile": "没有“{given}”这个规则。可选：{choices}。",
     "setup_too_long": "名称太长了（最多{limit}字）。",
+    "setup_bad_schedule": "没有“{given}”这个走访标准。可选：{choices}。",
     "setup_bad_timezone": "时区“{given}”无法识别，请写成 Asia/Shanghai 这样的格式。",
     "setup_bad_radius": "半径请写{low}到{high}之间的米数，例如：/setup 半径 3000",
     "location_usage": "用法：" + COMMAND_USAGE["setlocation"],
+    "household_usage": "用法：" + COMMAND_USAGE["household"] + "\n户类型可选：{choices}",
+    "household_bad_type": "没有“{given}”这种户类型。可选：{choices}。",
+    "household_bad_name": "户主姓名“{given}”不对：请写姓名（最多{limit}个字），同名户可写成 张三（三组）。",
+    "household_bad_group": "组别“{given}”看不懂，请写成“三组”或“3组”。",
+    "household_needs_group": "本村已有同名户：{choices}。请加上组别区分，例如：/household {given} 脱贫户 二组",
+    "household_unknown": "本村没有登记“{given}”这一户。发送 /households 查看已登记的户。",
+    "household_ambiguous": "本村有多户叫“{given}”：{choices}。请写明组别，例如：{given}（三组）",
+    "household_gone": "这一户已被删除，请重新选择。",
+    "visit_usage": "用法：" + COMMAND_USAGE["visit"],
+    "visit_empty_note": "走访内容不能为空。请写上走访了解到的情况，例如：走访 张三 了解春耕情况",
+    "visit_note_too_long": "走访内容太长了（最多{limit}字），请分几次发送。",
+    "problem_number_usage": "请写问题编号（数字），例如：/resolve 3 已解决。发送 /problems 查看编号。",
+    "problem_unknown": "没有编号为 {number} 的问题。发送 /problems 查看问题清单。",
+    "problem_already_closed": "问题 #{number} 已经销号了。如需重新处理，请发送 /reopen {number} 原因",
+    "problem_already_open": "问题 #{number} 还没有销号，不需要重新打开。",
+    "resolve_usage": "用法：" + COMMAND_USAGE["resolve"],
+    "assign_usage": "用法：" + COMMAND_USAGE["assign"],
+    "xlsx_unreadable": "这个文件打不开。请发送 Excel 的 .xlsx 文件（WPS/Excel 里“另存为 .xlsx”）。",
+    "xlsx_no_header": "表格的前15行里找不到表头（需要有：{required}）。请检查表头后重新发送。",
+    "row_no_name": "缺少姓名",
+    "row_no_kind": "缺少户类型",
+    "row_no_village": "缺少村名",
+    "row_unknown_village": "找不到这个村的工作队群（请先在群里 /setup 村 村名）",
+    "row_ambiguous_village": "有多个同名村，请填写乡镇和县",
+    "cadre_usage": "用法：" + COMMAND_USAGE["cadre"],
+    "roster_field_usage": "可以填写的台账字段：{fields}。例如：/me 性别 女（手机号请私聊我填写）",
+    "roster_bad_identity": "驻村身份可选：{choices}",
+    "roster_bad_dispatch_level": "派驻来源可选：{choices}",
+    "roster_bad_unit_nature": "派出单位性质可选：{choices}",
+    "roster_bad_post_level": "职务级别可选：{choices}",
+    "roster_bad_gender": "性别请写：男 或 女",
+    "roster_bad_retained": "请写：是 或 否",
+    "roster_bad_village_type": "派驻村类型可选（可多选）：{choices}",
+    "roster_bad_age": "年龄请写18到75之间的数字。",
+    "roster_bad_phone": "手机号应为11位数字，例如：13800001111",
+    "roster_bad_date": "派驻时间请写成 2023-07 或 2023-07-01。",
+    "roster_too_long": "内容太长了（最多{limit}字）。",
+    "roster_needs_group": "这一项是在某个工作队的信息，请在该工作队的群里填写。",
+    "roster_name_taken": "台账里“{name}”已对应另一位成员，请先用 /me 设置不同的姓名，或请队长处理。",
+    "phone_in_group": "手机号是个人信息，请私聊我填写：打开与我的私聊，发送 /me 手机号 138xxxxxxxx",
+    "duplicate": "与第{row}行重复",
+    "duplicate_row": "与前面的行重复",
+}
+
+# Reasons an imported row was rejected: codes from the services, shown in the report.
+ROW_REASONS = {
+    "household_bad_name": "户主姓名不对（最多10个字）",
+    "household_needs_group": "已有同名户，请填写组别区分",
 }
 
 # --- check-ins ----------------------------------------------------------------------------------
@@ -113,6 +182,7 @@ GRANT_SCOPE = "（范围：{scope}）"
 SETUP_SHOW = (
     "本队设置：\n"
     "规则：{rule}（{rule_summary}）\n"
+    "走访标准：{schedule}（{schedule_summary}）\n"
     "村：{village}　乡镇：{township}　县：{county}\n"
     "时区：{timezone}　打卡范围：{radius}米　村部位置：{location}\n\n"
     "点下面的按钮选择考勤规则，或：\n{usage}"
@@ -124,12 +194,78 @@ SETUP_PROFILE_DONE = "考勤规则已改为：{name}（{summary}）\n依据：{s
 SETLOCATION_PROMPT = "请点击📎，选择“位置”，分享村部的位置。"
 SETLOCATION_DONE = "村部位置已设置（{lat:.5f}, {lon:.5f}），打卡范围{radius}米。"
 
+# --- households, visits, problems ----------------------------------------------------------------
+HOUSEHOLD_CREATED = "已登记：{household}，{kind}。"
+HOUSEHOLD_UPDATED = "已修改：{household}，{previous} → {kind}。"
+HOUSEHOLD_UNCHANGED = "{household} 已经登记过了（{kind}），无需重复登记。"
+HOUSEHOLD_REACTIVATED = "已恢复登记：{household}，{kind}。"
+HOUSEHOLD_REMOVED = "已删除：{household}。以前的走访和问题记录仍然保留。"
+HOUSEHOLD_RESPONSIBLE = "已指定 {household} 的帮扶责任人：{name}。"
+HOUSEHOLDS_HEADER = "本村登记{count}户（{by_kind}）"
+HOUSEHOLDS_FILTERED = "符合“{query}”的共{count}户"
+HOUSEHOLDS_LINE = "{household}　{kind}{responsible}"
+HOUSEHOLDS_RESPONSIBLE = "　责任人：{name}"
+HOUSEHOLDS_EMPTY = "还没有登记农户。队长可以用 /household 户主姓名 户类型 逐户登记，或直接把户花名册 .xlsx 发到群里导入。"
+LIST_MORE = "……另有{count}条，请加筛选条件查看。"
+
+VISIT_RECORDED = "📝 已记录{mode}：{household}（{kind}），{day}。"
+VISIT_MODE = {False: "走访", True: "电话回访"}
+VISIT_PROBLEM = "⚠️ 已登记问题 #{number}，发送 /problems 查看。"
+VISIT_DUPLICATE = "这条走访已经记录过了。"
+VISIT_ATTACH_HINT = "如有照片或语音，15分钟内直接发送即可附到这条记录。"
+VISIT_ATTACHED = "📎 已附到 {household} 的走访记录（{day}）。"
+VISIT_UNKNOWN = "本村没有登记“{name}”。"
+VISIT_SUGGEST = "您是不是要找下面这几户？点一下即可记录这条走访："
+VISIT_REGISTER = "也可以把“{name}”登记为新户（队长）："
+VISIT_CHOOSE_SAME_NAME = "本村有多户叫“{name}”，请选择："
+VISIT_ASK_HOUSEHOLD = "请选择要{mode}的户，或直接发送户主姓名（发送“取消”退出）："
+VISIT_ASK_NOTE = "请发送对 {household} 的{mode}内容（可写 #问题 或 诉求： 记录群众诉求；发送“取消”退出）："
+VISIT_NO_HOUSEHOLDS = "本村还没有登记农户，请队长先用 /household 登记。"
+VISIT_STALE = "这个按钮已失效：这条走访已记录或已取消，或不是您发起的。"
+VISIT_ONLY_LEAD_REGISTERS = "只有队长可以登记新户。请联系队长：/household 户主姓名 户类型"
+CANCELLED = "已取消。"
+NOTHING_TO_CANCEL = "当前没有需要取消的操作。"
+BUTTON_CANCEL = "取消"
+BUTTON_REGISTER = "登记为{kind}"
+
+PROBLEMS_HEADER = "问题清单：未办结{count}件"
+PROBLEMS_LINE = "#{number} {household}：{text}（{age}天{assignee}）"
+PROBLEMS_ASSIGNEE = "，责任人：{name}"
+PROBLEMS_EMPTY = "目前没有未办结的问题 ✅"
+PROBLEM_ASSIGNED = "问题 #{number} 已指派给 {name}。"
+PROBLEM_CLOSED = "✅ 问题 #{number} 已销号：{resolution}"
+PROBLEM_REOPENED = "问题 #{number} 已重新打开，请继续跟进。"
+
+OVERDUE_HEADER = "逾期未走访（{schedule}）：共{count}户"
+OVERDUE_PERSON = "【{name}】"
+OVERDUE_NOBODY = "未指定责任人"
+OVERDUE_LINE = "{household} {kind}：{rule}，{last}，逾期{days}天"
+OVERDUE_LAST = "上次{day}"
+OVERDUE_NEVER = "从未走访"
+OVERDUE_NONE = "没有逾期未走访的户 ✅（{schedule}）"
+
+IMPORT_DONE = "导入完成：新登记{created}户，更新{updated}户，未变{unchanged}户，退回{rejected}行。"
+ROSTER_IMPORT_DONE = "台账导入完成：新增{created}人，更新{updated}人，退回{rejected}行。"
+IMPORT_REJECTED_LINE = "第{row}行：{reason}"
+IMPORT_IGNORED = "未使用的列：{columns}"
+
+# --- roster -------------------------------------------------------------------------------------
+ROSTER_SENT = "台账已私信发给您（含手机号，请勿转发到群里）。"
+ROSTER_CAPTION = "驻村干部信息备案台账（{teams}个工作队，{date}）"
+ROSTER_NEED_PRIVATE = "请先点开与我的私聊并发送 /start，我才能把台账私信发给您；然后再发送 /roster。"
+ROSTER_NO_TEAMS = "您还没有可以查看台账的工作队。"
+ROSTER_FIELD_SET = "已填写 {field}：{value}"
+ROSTER_FIELD_SET_TEAMS = "（{teams}个工作队的台账都已更新）"
+CADRE_FIELD_SET = "已为 {name} 填写 {field}：{value}"
+
 # --- summary ------------------------------------------------------------------------------------
 SUMMARY_HEADER = "📊 {team} 周报 {week}（{start} 至 {end}）\n考勤规则：{rule}（本周应在村{days}天、住村{nights}夜）"
 SUMMARY_LINE = "{mark} {name}：在村{days}天，住村{nights}夜{extra}"
 SUMMARY_MAKEUP = "，补卡{count}天"
 SUMMARY_FAR = "，位置待核实{count}天"
 SUMMARY_FOOTER = "达标 {ok}/{total} 人"
+SUMMARY_VISITS = "走访{total}次（{by_kind}）；问题：新增{opened}件，销号{closed}件，未办结{open}件"
+SUMMARY_MEMBER_VISITS = "，走访{count}次"
 SUMMARY_NO_MEMBERS = "本队还没有成员记录。"
 
 
@@ -151,3 +287,8 @@ def distance(metres: float) -> str:
 
 def invalid(code: str, **details: object) -> str:
     return INVALID[code].format(**details)
+
+
+def row_reason(code: str, details: dict[str, object]) -> str:
+    """Why a spreadsheet row was rejected, from the service's code and details."""
+    return ROW_REASONS.get(code) or invalid(code, **details)

@@ -86,12 +86,27 @@ class BotClient:
     async def send_location(self, lat: float, lon: float, **kwargs: Any) -> list[dict[str, Any]]:
         return await self.feed(self.message(location={"latitude": lat, "longitude": lon}, **kwargs))
 
+    async def send_file(self, content: bytes, filename: str, *, caption: str | None = None, **kwargs: Any) -> list[dict[str, Any]]:
+        file_id = f"file-{len(self.session.files) + 1}"
+        self.session.files[file_id] = content
+        document = {"file_id": file_id, "file_unique_id": file_id, "file_name": filename, "file_size": len(content)}
+        extra = {"caption": caption} if caption else {}
+        return await self.feed(self.message(document=document, **extra, **kwargs))
+
+    async def send_photo(self, **kwargs: Any) -> list[dict[str, Any]]:
+        photo = [{"file_id": f"photo-{next(self._message_ids)}", "file_unique_id": "p", "width": 800, "height": 600}]
+        return await self.feed(self.message(photo=photo, **kwargs))
+
     async def reply_to(self, target: Person, text: str, **kwargs: Any) -> list[dict[str, Any]]:
         chat = kwargs.get("chat", GROUP)
         original = self.message(sender=target, chat=chat, text="……")["message"]
         return await self.feed(self.message(text=text, reply_to_message=original, **kwargs))
 
-    async def click(self, data: str, *, sender: Person = ZHANG, chat: int = GROUP) -> list[dict[str, Any]]:
+    async def click(
+        self, data: str, *, sender: Person = ZHANG, chat: int = GROUP, at: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        if at is not None:
+            self.clock.set(at)  # a button press carries no date: it happens at the current clock
         bot_message = {
             "message_id": next(self._message_ids), "date": int(self.clock.now().timestamp()),
             "chat": {"id": chat, "type": "supergroup", "title": "工作队"},
@@ -105,6 +120,15 @@ class BotClient:
             },
         }
         return await self.feed(update)
+
+
+def buttons(calls: list[dict[str, Any]]) -> dict[str, str]:
+    """The inline buttons of the last message that had any: text -> callback data."""
+    for call in reversed(calls):
+        markup = call["params"].get("reply_markup") or {}
+        if "inline_keyboard" in markup:
+            return {b["text"]: b["callback_data"] for row in markup["inline_keyboard"] for b in row}
+    return {}
 
 
 def texts_of(calls: list[dict[str, Any]]) -> list[str]:

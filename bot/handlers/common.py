@@ -31,15 +31,6 @@ async def help_(message: Message, actor: Actor) -> None:
     await message.reply("\n".join(lines))
 
 
-async def me(message: Message, session: AsyncSession, actor: Actor, args: str) -> None:
-    if not args:
-        role = texts.ROLE_LABELS[actor.role.name.lower()]
-        await message.reply(texts.ME_SHOW.format(name=actor.name, role=role))
-        return
-    name = await members.set_display_name(session, user_id=actor.user_id, name=args)
-    await message.reply(texts.ME_SET.format(name=name))
-
-
 async def my_checkins(
     message: Message, session: AsyncSession, actor: Actor, team: Team | None, now: datetime, args: str
 ) -> None:
@@ -76,7 +67,6 @@ def build_router() -> Router:
     router = Router(name="common")
     router.message.register(start, Cmd("start"))
     router.message.register(help_, Cmd("help"))
-    router.message.register(me, Cmd("me"))
     router.message.register(my_checkins, Cmd("mycheckins"))
     router.message.register(private_location, F.chat.type == ChatType.PRIVATE, F.location)
     router.my_chat_member.register(bot_membership_changed, F.chat.type.in_({"group", "supergroup"}))

@@ -10,7 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import render, texts
-from bot.filters import Cmd, RoleCallbacks, RoleCommands
+from bot.filters import Cmd, HasRole, RoleCommands
 from bot.handlers.states import SetLocation
 from bot.services import checkins, summary, teams
 from bot.services.checkins import Location
@@ -59,6 +59,7 @@ async def setup(message: Message, session: AsyncSession, team: Team, rules: Rule
         await message.reply(texts.SETUP_DONE.format(field=field, value=stored))
         return
     profile = rules.get(team.rule_profile)
+    schedule = rules.schedule(profile_key=team.rule_profile, override=team.visit_schedule)
     keyboard = InlineKeyboardBuilder()
     for each in rules.profiles.values():
         mark = "✅ " if each.key == profile.key else ""
@@ -66,7 +67,7 @@ async def setup(message: Message, session: AsyncSession, team: Team, rules: Rule
     keyboard.adjust(2)
     await message.reply(
         texts.SETUP_SHOW.format(
-            rule=profile.name, rule_summary=profile.summary,
+            rule=profile.name, rule_summary=profile.summary, schedule=schedule.name, schedule_summary=schedule.summary,
             village=team.village or texts.SETUP_NOT_SET, township=team.township or texts.SETUP_NOT_SET,
             county=team.county or texts.SETUP_NOT_SET, timezone=team.timezone, radius=team.radius_m,
             location=texts.SETUP_LOCATION_SET if team.latitude is not None else texts.SETUP_NOT_SET,
@@ -105,7 +106,7 @@ async def set_location(message: Message, session: AsyncSession, team: Team, stat
 def build_router() -> Router:
     router = Router(name="lead")
     router.message.filter(F.chat.type.in_({"group", "supergroup"}), RoleCommands(Role.TEAMLEAD))
-    router.callback_query.filter(F.message.chat.type.in_({"group", "supergroup"}), RoleCallbacks(Role.TEAMLEAD))
+    router.callback_query.filter(F.message.chat.type.in_({"group", "supergroup"}), HasRole(Role.TEAMLEAD))
     router.message.register(weekly_summary, Cmd("summary"))
     router.message.register(makeup, Cmd("makeup"))
     router.message.register(setup, Cmd("setup"))

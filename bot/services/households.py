@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -85,6 +86,13 @@ async def resolve_one(session: AsyncSession, *, team: Team, ref: HouseholdRef) -
     return matches[0]
 
 
+async def by_id(session: AsyncSession, *, team: Team, household_id: int) -> Household:
+    household = await repo.get_household_by_id(session, team_id=team.id, household_id=household_id)  # type: ignore[arg-type]
+    if household is None or not household.active:
+        raise InvalidInput("household_gone")
+    return household
+
+
 async def suggestions(session: AsyncSession, *, team: Team, name: str, limit: int = 5) -> list[Household]:
     """Registered households whose names look like `name` (a typo, a missing character)."""
     everyone = await repo.list_households(session, team_id=team.id)  # type: ignore[arg-type]
@@ -102,8 +110,10 @@ class Registration:
 
 
 async def register(
-    session: AsyncSession, *, team: Team, ref: HouseholdRef, kind: str, responsible_user_id: int | None = None
+    session: AsyncSession, *, team: Team, ref: HouseholdRef, kind: str, at: datetime,
+    responsible_user_id: int | None = None,
 ) -> Registration:
+    """Register (or update) a household at `at`, the message's own time: schedules count from it."""
     group = ref.group or ""
     existing = await repo.get_household(session, team_id=team.id, name=ref.name, group=group)  # type: ignore[arg-type]
     if existing is None:
@@ -112,7 +122,7 @@ async def register(
             raise InvalidInput("household_needs_group", given=ref.name, choices="、".join(label(h) for h in others))
         household = Household(
             team_id=team.id, head_name=ref.name, group_name=group, kind=kind,  # type: ignore[arg-type]
-            responsible_user_id=responsible_user_id,
+            responsible_user_id=responsible_user_id, created_at=at,
         )
         session.add(household)
         await session.flush()
@@ -181,7 +191,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)
+    rejected: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
 
     @property
@@ -190,7 +200,7 @@ class ImportReport:
 
 
 async def import_workbook(
-    session: AsyncSession, *, team: Team, schedule: VisitSchedule, source: Path | bytes
+    session: AsyncSession, *, team: Team, schedule: VisitSchedule, source: Path | bytes, at: datetime
 ) -> ImportReport:
     """Row by row, with the reason for every rejected row; the caller commits once (all or nothing)."""
     table = workbooks.read_table(source, COLUMNS, required=("name", "kind"))
@@ -201,17 +211,17 @@ async def import_workbook(
         try:
             ref, kind, responsible = _import_row(table, row, schedule, names)
         except InvalidInput as error:
-            report.rejected.append((number, error.code))
+            report.rejected.append((number, error.code, error.details))
             continue
         key = (ref.name, ref.group or "")
         if key in seen:
-            report.rejected.append((number, f"duplicate:{seen[key]}"))
+            report.rejected.append((number, "duplicate", {"row": seen[key]}))
             continue
         seen[key] = number
         try:
-            outcome = await register(session, team=team, ref=ref, kind=kind, responsible_user_id=responsible)
+            outcome = await register(session, team=team, ref=ref, kind=kind, at=at, responsible_user_id=responsible)
         except InvalidInput as error:
-            report.rejected.append((number, error.code))
+            report.rejected.append((number, error.code, error.details))
             continue
         if outcome.status == "created":
             report.created += 1

@@ -121,5 +121,12 @@ async def grant_role(
     return Grant(user_id=user_id, name=user.name, role=role, scope=scope)
 
 
+async def member_name(session: AsyncSession, *, team_id: int, user_id: int) -> str:
+    if await repo.get_membership(session, team_id=team_id, user_id=user_id) is None:
+        raise InvalidInput("unknown_member", user_id=user_id)
+    user = await repo.get_user(session, user_id=user_id)
+    return user.name if user else str(user_id)
+
+
 async def teams_of(session: AsyncSession, *, user_id: int) -> list[Team]:
     return await repo.teams_of_user(session, user_id=user_id)

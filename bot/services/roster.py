@@ -240,7 +240,7 @@ ENTRY_COLUMNS = ("identity", "gender", "political_status", "age", "education", "
 class RosterImport:
     created: int = 0
     updated: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)
+    rejected: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
 
 
@@ -264,10 +264,10 @@ async def import_workbook(session: AsyncSession, *, source: Path | bytes, teams:
             if values["has_work_team"]:
                 team_values["has_work_team"] = choice(values["has_work_team"], CHOICES["retained"], code="roster_bad_retained")
         except InvalidInput as error:
-            report.rejected.append((number, error.code))
+            report.rejected.append((number, error.code, error.details))
             continue
         if (team.id, values["name"]) in seen:  # type: ignore[operator]
-            report.rejected.append((number, "duplicate_row"))
+            report.rejected.append((number, "duplicate_row", {}))
             continue
         seen.add((team.id, values["name"]))  # type: ignore[arg-type]
         entry = await repo.roster_entry(session, team_id=team.id, name=values["name"])  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services import roster
 from bot.services.checkins import Location
 from bot.services.errors import InvalidInput
 from bot.services.geo import valid_coordinates
@@ -39,6 +40,22 @@ def set_setting(session: AsyncSession, *, team: Team, rules: RuleBook, field: st
         raise InvalidInput("setup_usage")
     if field == "规则":
         return set_profile(session, team=team, rules=rules, choice=value).name
+    if field == "走访":
+        schedule = rules.find_schedule(value)
+        if schedule is None:
+            choices = "、".join(each.name for each in rules.schedules.values())
+            raise InvalidInput("setup_bad_schedule", given=value, choices=choices)
+        team.visit_schedule = schedule.key
+        session.add(team)
+        return f"{schedule.name}（{schedule.summary}）"
+    if field == "村类型":
+        team.village_types = roster.village_types(value)
+        session.add(team)
+        return team.village_types
+    if field == "工作队":
+        team.has_work_team = roster.choice(value, roster.CHOICES["retained"], code="roster_bad_retained")
+        session.add(team)
+        return team.has_work_team
     if field in TEXT_FIELDS:
         if len(value) > MAX_PLACE_LENGTH:
             raise InvalidInput("setup_too_long", limit=MAX_PLACE_LENGTH)

@@ -149,6 +149,20 @@ async def overdue(
     return dict(grouped)
 
 
+async def dialog_choices(
+    session: AsyncSession, *, team: Team, schedule: VisitSchedule, user_id: int, now: datetime, limit: int
+) -> list[Household]:
+    """Households to offer as buttons: the member's overdue ones, other overdue ones, then the member's own."""
+    late = [item for items in (await overdue(session, team=team, schedule=schedule, now=now)).values() for item in items]
+    late.sort(key=lambda item: (item.household.responsible_user_id != user_id, -item.days_late))
+    registry = await repo.list_households(session, team_id=team.id)  # type: ignore[arg-type]
+    ordered = [item.household for item in late] + [h for h in registry if h.responsible_user_id == user_id] + registry
+    unique: dict[int, Household] = {}
+    for household in ordered:
+        unique.setdefault(household.id, household)  # type: ignore[arg-type]
+    return list(unique.values())[:limit]
+
+
 async def week_counts(
     session: AsyncSession, *, team: Team, first: date, last: date
 ) -> tuple[dict[int, int], dict[str, int]]:

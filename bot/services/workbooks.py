@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -41,7 +42,7 @@ def read_table(source: Path | bytes, aliases: dict[str, tuple[str, ...]], requir
     try:
         handle = io.BytesIO(source) if isinstance(source, bytes) else source
         book = load_workbook(handle, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise InvalidInput("xlsx_unreadable") from exc
     try:
         sheet = book.worksheets[0]
