@@ -21,6 +21,7 @@ from bot.filters import ChatAdmins
 from bot.handlers import build_routers
 from bot.middlewares import UpdateContext
 from bot.services.members import Role
+from bot.services.quiz_bank import QuizBank, load_bank
 from bot.services.rules import RuleBook, load_rulebook
 from storage import repositories as repo
 from storage.engine import create_engine, create_session_factory
@@ -35,14 +36,16 @@ class Resources:
     engine: AsyncEngine
     session_factory: async_sessionmaker
     rules: RuleBook
+    quiz_bank: QuizBank
 
 
 async def open_resources(settings: Settings) -> Resources:
-    """The database (migrated to the latest schema) and the rule profiles."""
+    """The database (migrated to the latest schema), the rule profiles and the quiz bank."""
     rules = load_rulebook(settings.rules_dir, settings.default_rule_profile)
+    bank = load_bank(settings.policies_dir / "quiz", settings.policies_dir / "corpus")
     engine = create_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     await upgrade(engine)
-    return Resources(engine=engine, session_factory=create_session_factory(engine), rules=rules)
+    return Resources(engine=engine, session_factory=create_session_factory(engine), rules=rules, quiz_bank=bank)
 
 
 def build_dispatcher(
@@ -50,9 +53,12 @@ def build_dispatcher(
     settings: Settings,
     session_factory: async_sessionmaker,
     rules: RuleBook,
+    quiz_bank: QuizBank,
     clock: SystemClock | ReplayClock,
 ) -> Dispatcher:
-    dp = Dispatcher(storage=MemoryStorage(), settings=settings, rules=rules, clock=clock, chat_admins=ChatAdmins())
+    dp = Dispatcher(
+        storage=MemoryStorage(), settings=settings, rules=rules, quiz_bank=quiz_bank, clock=clock, chat_admins=ChatAdmins()
+    )
     dp.update.outer_middleware(UpdateContext(session_factory, settings, rules, clock))
     dp.include_routers(*build_routers())
     return dp
@@ -79,7 +85,8 @@ async def run_polling(settings: Settings) -> None:
     resources = await open_resources(settings)
     bot = build_bot(settings)
     dp = build_dispatcher(
-        settings=settings, session_factory=resources.session_factory, rules=resources.rules, clock=SystemClock()
+        settings=settings, session_factory=resources.session_factory, rules=resources.rules,
+        quiz_bank=resources.quiz_bank, clock=SystemClock(),
     )
     # SQLite has one writer at a time: handle updates in order rather than as competing tasks.
     sequential = resources.engine.dialect.name == "sqlite"

@@ -45,6 +45,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("roster", ("台账",), Role.TEAMLEAD, "any"),
     CommandSpec("cadre", ("干部信息",), Role.TEAMLEAD, "group"),
     CommandSpec("cancel", ("取消",), Role.CADRE, "any"),
+    CommandSpec("quiz", ("答题",), Role.TEAMLEAD, "group"),
+    CommandSpec("rank", ("排行",), Role.CADRE, "group"),
+    CommandSpec("review", ("错题",), Role.CADRE, "any"),
+    CommandSpec("spotcheck", ("快问快答",), Role.TEAMLEAD, "group"),
 )
 BY_NAME = {spec.name: spec for spec in COMMANDS}
 BY_WORD = {word: spec for spec in COMMANDS for word in spec.words}

@@ -8,8 +8,10 @@ from bot import texts
 from bot.services.checkins import CheckInOutcome, MonthRecord
 from bot.services.households import ImportReport, ListedHousehold, Registration, label
 from bot.services.problems import OpenProblem
+from bot.services.quiz import Missed, SpotCheckReport, Standing
 from bot.services.roster import RosterImport
 from bot.services.summary import WeeklySummary
+from bot.services.timeutil import local_date
 from bot.services.visits import Overdue, VisitOutcome
 from storage.models import Team
 
@@ -192,3 +194,48 @@ def households_import(report: ImportReport) -> str:
 def roster_import(report: RosterImport) -> str:
     headline = texts.ROSTER_IMPORT_DONE.format(created=report.created, updated=report.updated, rejected=len(report.rejected))
     return import_report(headline=headline, rejected=report.rejected, ignored=report.ignored_columns)
+
+
+def leaderboard(standings: list[Standing], *, period: str) -> str:
+    label_ = texts.RANK_PERIODS[period]
+    if not standings:
+        return texts.RANK_EMPTY.format(period=label_)
+    lines = [texts.RANK_HEADER.format(period=label_)] + [
+        texts.RANK_LINE.format(
+            place=place, name=s.name, correct=s.correct, answered=s.answered, seconds=texts.duration(s.average_seconds)
+        )
+        for place, s in enumerate(standings, start=1)
+    ]
+    return fit(lines)
+
+
+def review(item: Missed, *, index: int) -> str:
+    question = item.question
+    return texts.REVIEW_ITEM.format(
+        index=index + 1, total=item.total, question=question.question, chosen=question.options[item.chosen],
+        correct=question.options[question.answer], explanation=question.explanation, doc=question.doc,
+        section=question.section, passage=excerpt(question.passage, question.quote),
+    )
+
+
+def excerpt(passage: str, quote: str, limit: int = 300) -> str:
+    """At most `limit` characters of the passage around the quote, the quote marked 【】."""
+    start = passage.find(quote)
+    if start < 0:
+        return passage[:limit]
+    marked = passage[:start] + "【" + quote + "】" + passage[start + len(quote):]
+    if len(marked) <= limit:
+        return marked
+    begin = max(0, min(start - (limit - len(quote)) // 2, len(marked) - limit))
+    return ("…" if begin else "") + marked[begin: begin + limit - 2] + "…"
+
+
+def spotcheck_report(report: SpotCheckReport) -> str:
+    lines = [texts.SPOTCHECK_REPORT_HEADER.format(
+        team=report.team.village or report.team.title, day=texts.short_day(local_date(report.started_at, report.team.timezone)),
+        count=report.questions,
+    )]
+    for result in report.results:
+        template = texts.SPOTCHECK_REPORT_LINE if result.answered else texts.SPOTCHECK_REPORT_ABSENT
+        lines.append(template.format(name=result.name, answered=result.answered, correct=result.correct))
+    return "\n".join(lines)

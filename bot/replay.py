@@ -136,6 +136,15 @@ class RecordingSession(BaseSession):
             message["reply_markup"] = params["reply_markup"]
         if name == "sendLocation":
             message["location"] = {"latitude": params["latitude"], "longitude": params["longitude"]}
+        if name == "sendPoll":
+            message["poll"] = {
+                "id": str(next(self.ids)), "question": params["question"], "total_voter_count": 0,
+                "options": [{"persistent_id": str(i), "text": option["text"] if isinstance(option, dict) else option,
+                             "voter_count": 0} for i, option in enumerate(params["options"])],
+                "is_closed": False, "is_anonymous": params.get("is_anonymous", True), "type": params.get("type", "regular"),
+                "allows_multiple_answers": False, "allows_revoting": False, "members_only": False,
+                **{k: params[k] for k in ("correct_option_ids", "explanation", "open_period") if k in params},
+            }
         if name == "sendDocument":
             file_id = f"document-{message['message_id']}"
             message["document"] = {"file_id": file_id, "file_unique_id": file_id, **params.get("document", {})}
@@ -175,7 +184,10 @@ async def replay(lines: Iterable[str], *, settings: Settings, out: TextIO, err: 
         sink=lambda record: print(json.dumps(record, ensure_ascii=False), file=out, flush=True),
     )
     bot = replay_bot(session)
-    dp = build_dispatcher(settings=settings, session_factory=resources.session_factory, rules=resources.rules, clock=clock)
+    dp = build_dispatcher(
+        settings=settings, session_factory=resources.session_factory, rules=resources.rules,
+        quiz_bank=resources.quiz_bank, clock=clock,
+    )
     try:
         for number, line in enumerate(lines, start=1):
             if line.strip():

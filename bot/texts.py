@@ -32,6 +32,10 @@ COMMAND_DESCRIPTIONS = {
     "roster": "驻村干部信息备案台账（私信发送）",
     "cadre": "填写队员的台账信息（队长）",
     "cancel": "取消当前操作",
+    "quiz": "发起政策答题：/quiz [题数]（队长）",
+    "rank": "答题排行：/rank [本周/本月/总]",
+    "review": "私聊复习答错的题",
+    "spotcheck": "发起快问快答抽查（队长）",
 }
 
 COMMAND_USAGE = {
@@ -139,6 +143,10 @@ INVALID = {
     "roster_name_taken": "台账里“{name}”已对应另一位成员，请先用 /me 设置不同的姓名，或请队长处理。",
     "phone_in_group": "手机号是个人信息，请私聊我填写：打开与我的私聊，发送 /me 手机号 138xxxxxxxx",
     "duplicate": "与第{row}行重复",
+    "quiz_size": "题数请写{low}到{high}之间的数字，例如：/quiz 5（不写默认5题）。",
+    "quiz_empty": "题库里没有可用的题目，请联系管理员检查 policies/quiz。",
+    "rank_usage": "排行可选：/rank 本周、/rank 本月、/rank 总",
+    "spotcheck_nobody": "本队还没有可以抽查的队员（队员需先在群里发过言）。",
     "duplicate_row": "与前面的行重复",
 }
 
@@ -249,6 +257,25 @@ ROSTER_IMPORT_DONE = "台账导入完成：新增{created}人，更新{updated}�
 IMPORT_REJECTED_LINE = "第{row}行：{reason}"
 IMPORT_IGNORED = "未使用的列：{columns}"
 
+# --- quizzes ------------------------------------------------------------------------------------
+QUIZ_INTRO = "📚 政策答题：{count}道题，{hours}小时内作答，点选项即可，每题以第一次作答为准。"
+RANK_HEADER = "🏆 答题排行（{period}）"
+RANK_PERIODS = {"week": "本周", "month": "本月", "all": "累计"}
+RANK_LINE = "{place}. {name}：答对{correct}/{answered}题，平均{seconds}"
+RANK_EMPTY = "{period}还没有人答题。队长可以发送 /quiz 发起答题。"
+REVIEW_PRIVATE = "错题复习请私聊我发送 /review，不打扰群里。"
+REVIEW_NONE = "没有答错的题，继续保持 👍"
+REVIEW_ITEM = (
+    "错题 {index}/{total}\n{question}\n"
+    "您的答案：{chosen} ✗\n正确答案：{correct} ✓\n"
+    "说明：{explanation}\n📖 {doc} · {section}\n{passage}"
+)
+REVIEW_NEXT = "下一题 ▶"
+SPOTCHECK_INTRO = "📋 快问快答抽查：请 {names} 作答下面{count}道题，每题限时{seconds}秒。"
+SPOTCHECK_REPORT_HEADER = "📋 {team} 快问快答结果（{day}，{count}道题）"
+SPOTCHECK_REPORT_LINE = "{name}：答{answered}题，答对{correct}题"
+SPOTCHECK_REPORT_ABSENT = "{name}：未作答"
+
 # --- roster -------------------------------------------------------------------------------------
 ROSTER_SENT = "台账已私信发给您（含手机号，请勿转发到群里）。"
 ROSTER_CAPTION = "驻村干部信息备案台账（{teams}个工作队，{date}）"
@@ -267,6 +294,10 @@ SUMMARY_FOOTER = "达标 {ok}/{total} 人"
 SUMMARY_VISITS = "走访{total}次（{by_kind}）；问题：新增{opened}件，销号{closed}件，未办结{open}件"
 SUMMARY_MEMBER_VISITS = "，走访{count}次"
 SUMMARY_NO_MEMBERS = "本队还没有成员记录。"
+
+
+def duration(seconds: float) -> str:
+    return f"{seconds:.0f}秒" if seconds < 60 else f"{seconds / 60:.1f}分钟"
 
 
 def weekday(day: date) -> str:

@@ -218,3 +218,54 @@ class RosterEntry(SQLModel, table=True):
     dispatched_on: date | None = None  # 派驻时间
     retained: str = ""  # 是否留任
     phone: str = ""
+
+
+class QuizPoll(SQLModel, table=True):
+    """A quiz poll the bot sent: Telegram's poll answers name only the poll, so keep where it went."""
+
+    __tablename__ = "quiz_polls"
+
+    id: int | None = Field(default=None, primary_key=True)
+    poll_id: str = Field(unique=True, index=True, max_length=64)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    message_id: int = Field(sa_type=BigInteger)
+    question_id: str = Field(index=True, max_length=64)
+    correct_option: int
+    kind: str = "quiz"  # quiz, spotcheck
+    spotcheck_id: int | None = Field(default=None, foreign_key="spot_checks.id")
+    sent_at: datetime = Field(sa_column=_utc_column())
+    closes_at: datetime = Field(sa_column=_utc_column())
+
+
+class QuizAnswer(SQLModel, table=True):
+    """A user's first answer to a quiz poll; answers from non-members are kept but never ranked."""
+
+    __tablename__ = "quiz_answers"
+    __table_args__ = (UniqueConstraint("quiz_poll_id", "user_id", name="uq_quiz_answer"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    quiz_poll_id: int = Field(foreign_key="quiz_polls.id", index=True)
+    user_id: int = Field(sa_type=BigInteger, foreign_key="users.id", index=True)
+    option: int
+    correct: bool
+    member: bool
+    retracted: bool = False
+    answered_at: datetime = Field(sa_column=_utc_column())
+
+
+class SpotCheck(SQLModel, table=True):
+    """A monthly 快问快答: who was picked, and when the report went to the team lead."""
+
+    __tablename__ = "spot_checks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    picked: str  # user ids, comma separated
+    started_at: datetime = Field(sa_column=_utc_column())
+    closes_at: datetime = Field(sa_column=_utc_column())
+    reported_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+    @property
+    def picked_ids(self) -> list[int]:
+        return [int(part) for part in self.picked.split(",") if part]

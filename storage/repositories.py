@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +20,10 @@ from storage.models import (
     Problem,
     ProblemEvent,
     ProcessedUpdate,
+    QuizAnswer,
+    QuizPoll,
     RosterEntry,
+    SpotCheck,
     Team,
     User,
     Visit,
@@ -292,3 +296,101 @@ async def memberships_of_user(session: AsyncSession, *, user_id: int) -> list[tu
         .order_by(col(Team.id))
     )
     return list((await session.exec(statement)).all())
+
+
+# --- quizzes -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QuestionHistory:
+    last_sent: datetime
+    answered: int
+    wrong: int
+
+
+async def question_history(session: AsyncSession, *, team_id: int) -> dict[str, QuestionHistory]:
+    """Per question asked in this team: when last sent, and how its members answered."""
+    sent = select(QuizPoll.question_id, func.max(QuizPoll.sent_at)).where(QuizPoll.team_id == team_id).group_by(col(QuizPoll.question_id))
+    last = {qid: moment for qid, moment in (await session.exec(sent)).all()}  # type: ignore[call-overload]
+    answered = (
+        select(QuizPoll.question_id, QuizAnswer.correct)
+        .join(QuizAnswer, col(QuizAnswer.quiz_poll_id) == col(QuizPoll.id))
+        .where(QuizPoll.team_id == team_id, col(QuizAnswer.member).is_(True), col(QuizAnswer.retracted).is_(False))
+    )
+    counts: dict[str, list[int]] = {}
+    for qid, correct in (await session.exec(answered)).all():  # type: ignore[call-overload]
+        entry = counts.setdefault(qid, [0, 0])
+        entry[0] += 1
+        entry[1] += not correct
+    return {qid: QuestionHistory(moment, *counts.get(qid, [0, 0])) for qid, moment in last.items()}
+
+
+async def quiz_poll(session: AsyncSession, *, poll_id: str) -> QuizPoll | None:
+    return (await session.exec(select(QuizPoll).where(QuizPoll.poll_id == poll_id))).first()
+
+
+async def quiz_answer(session: AsyncSession, *, quiz_poll_id: int, user_id: int) -> QuizAnswer | None:
+    statement = select(QuizAnswer).where(QuizAnswer.quiz_poll_id == quiz_poll_id, QuizAnswer.user_id == user_id)
+    return (await session.exec(statement)).first()
+
+
+async def insert_quiz_answer(session: AsyncSession, *, answer: QuizAnswer) -> bool:
+    values = answer.model_dump(exclude={"id"})
+    return await _insert_ignoring_conflict(session, QuizAnswer, values, ("quiz_poll_id", "user_id"))
+
+
+async def member_answers(
+    session: AsyncSession, *, team_id: int, since: datetime | None, until: datetime | None = None
+) -> list[tuple[QuizAnswer, QuizPoll]]:
+    """Members' standing answers (not withdrawn) to this team's polls, answered in [since, until)."""
+    statement = (
+        select(QuizAnswer, QuizPoll)
+        .join(QuizPoll, col(QuizPoll.id) == col(QuizAnswer.quiz_poll_id))
+        .where(QuizPoll.team_id == team_id, col(QuizAnswer.member).is_(True), col(QuizAnswer.retracted).is_(False))
+    )
+    if since is not None:
+        statement = statement.where(col(QuizAnswer.answered_at) >= since)
+    if until is not None:
+        statement = statement.where(col(QuizAnswer.answered_at) < until)
+    return list((await session.exec(statement)).all())
+
+
+async def missed_answers(session: AsyncSession, *, user_id: int) -> list[tuple[QuizAnswer, QuizPoll]]:
+    statement = (
+        select(QuizAnswer, QuizPoll)
+        .join(QuizPoll, col(QuizPoll.id) == col(QuizAnswer.quiz_poll_id))
+        .where(QuizAnswer.user_id == user_id, col(QuizAnswer.correct).is_(False), col(QuizAnswer.retracted).is_(False))
+        .order_by(col(QuizAnswer.answered_at).desc(), col(QuizAnswer.id).desc())
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def spotcheck_candidates(session: AsyncSession, *, team_id: int) -> list[tuple[int, str]]:
+    """Members who answer spot-checks: cadres and team leads, not leaders or admins."""
+    return [
+        (user.id, user.name) for membership, user in await list_members(session, team_id=team_id)
+        if membership.role in ("cadre", "teamlead")
+    ]
+
+
+async def spotchecks(session: AsyncSession, *, team_id: int) -> list[SpotCheck]:
+    statement = select(SpotCheck).where(SpotCheck.team_id == team_id).order_by(col(SpotCheck.started_at), col(SpotCheck.id))
+    return list((await session.exec(statement)).all())
+
+
+async def get_spotcheck(session: AsyncSession, *, spotcheck_id: int) -> SpotCheck | None:
+    return await session.get(SpotCheck, spotcheck_id)
+
+
+async def get_team_by_id(session: AsyncSession, *, team_id: int) -> Team | None:
+    return await session.get(Team, team_id)
+
+
+async def spotcheck_answers(session: AsyncSession, *, spotcheck_id: int) -> tuple[list[QuizPoll], list[QuizAnswer]]:
+    polls = list((await session.exec(select(QuizPoll).where(QuizPoll.spotcheck_id == spotcheck_id))).all())
+    ids = [poll.id for poll in polls]
+    answers = list((await session.exec(select(QuizAnswer).where(col(QuizAnswer.quiz_poll_id).in_(ids)))).all()) if ids else []
+    return polls, answers
+
+
+async def team_leads(session: AsyncSession, *, team_id: int) -> list[int]:
+    return [user.id for membership, user in await list_members(session, team_id=team_id) if membership.role == "teamlead"]

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.config import PROJECT_ROOT, Settings
+from bot.services.quiz_bank import QuizBank, load_bank
 from bot.services.rules import RuleBook, load_rulebook
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
@@ -29,6 +30,11 @@ SERVER_URL = next(
 @pytest.fixture(scope="session")
 def rules() -> RuleBook:
     return load_rulebook(PROJECT_ROOT / "policies" / "rules", "wutian_sive")
+
+
+@pytest.fixture(scope="session")
+def quiz_bank() -> QuizBank:
+    return load_bank(PROJECT_ROOT / "policies" / "quiz", PROJECT_ROOT / "policies" / "corpus")
 
 
 @pytest.fixture(scope="session")
@@ -102,8 +108,8 @@ async def db(session_factory):
 
 
 @pytest.fixture
-async def client(settings: Settings, session_factory, rules: RuleBook) -> BotClient:
-    return BotClient(settings=settings, session_factory=session_factory, rules=rules)
+async def client(settings: Settings, session_factory, rules: RuleBook, quiz_bank: QuizBank) -> BotClient:
+    return BotClient(settings=settings, session_factory=session_factory, rules=rules, quiz_bank=quiz_bank)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -44,11 +44,13 @@ def beijing(text: str) -> datetime:
 
 
 class BotClient:
-    def __init__(self, *, settings, session_factory, rules) -> None:
+    def __init__(self, *, settings, session_factory, rules, quiz_bank) -> None:
         self.clock = ReplayClock(beijing("2026-11-23 09:00"))
         self.session = RecordingSession(clock=self.clock)
         self.bot = replay_bot(self.session)
-        self.dp = build_dispatcher(settings=settings, session_factory=session_factory, rules=rules, clock=self.clock)
+        self.dp = build_dispatcher(
+            settings=settings, session_factory=session_factory, rules=rules, quiz_bank=quiz_bank, clock=self.clock
+        )
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
 
@@ -97,6 +99,17 @@ class BotClient:
         photo = [{"file_id": f"photo-{next(self._message_ids)}", "file_unique_id": "p", "width": 800, "height": 600}]
         return await self.feed(self.message(photo=photo, **kwargs))
 
+    async def answer_poll(
+        self, poll_id: str, option_ids: list[int], *, sender: Person = ZHANG, at: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        if at is not None:
+            self.clock.set(at)  # a poll answer carries no date: it happens at the current clock
+        return await self.feed({
+            "update_id": next(self._update_ids),
+            "poll_answer": {"poll_id": poll_id, "user": sender.as_user(), "option_ids": option_ids,
+                            "option_persistent_ids": [str(i) for i in option_ids]},
+        })
+
     async def reply_to(self, target: Person, text: str, **kwargs: Any) -> list[dict[str, Any]]:
         chat = kwargs.get("chat", GROUP)
         original = self.message(sender=target, chat=chat, text="……")["message"]
@@ -129,6 +142,10 @@ def buttons(calls: list[dict[str, Any]]) -> dict[str, str]:
         if "inline_keyboard" in markup:
             return {b["text"]: b["callback_data"] for row in markup["inline_keyboard"] for b in row}
     return {}
+
+
+def polls_of(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [call for call in calls if call["method"] == "sendPoll"]
 
 
 def texts_of(calls: list[dict[str, Any]]) -> list[str]:

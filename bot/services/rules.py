@@ -91,6 +91,29 @@ class VisitSchedule(BaseModel):
         return value
 
 
+class QuizPlan(BaseModel):
+    """The weekly quiz: when it is posted and how long it stays open."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weekday: int = Field(default=5, ge=1, le=7)  # ISO weekday, 1 = Monday
+    time: str = "20:00"
+    size: int = Field(default=5, ge=1, le=10)
+    open_hours: int = Field(default=24, ge=1, le=720)
+
+
+class SpotCheckPlan(BaseModel):
+    """The monthly 快问快答: day, members picked, questions each and seconds per question."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    day: int = Field(default=15, ge=1, le=28)
+    time: str = "10:00"
+    members: int = Field(default=3, ge=1, le=20)
+    questions: int = Field(default=5, ge=1, le=10)
+    seconds_per_question: int = Field(default=120, ge=10, le=3600)
+
+
 class RuleProfile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -100,6 +123,8 @@ class RuleProfile(BaseModel):
     night_start: str = "19:00"
     work_calendar: str = "CN"
     visit_schedule: str
+    quiz: QuizPlan = QuizPlan()
+    spotcheck: SpotCheckPlan = SpotCheckPlan()
     requirements: tuple[Requirement, ...]
     leave_approval: tuple[LeaveStep, ...] = ()
     sources: tuple[Source, ...]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services import problems, visits
+from bot.services import problems, quiz, visits
 from bot.services.errors import InvalidInput
 from bot.services.members import stored_role
 from bot.services.rules import RuleBook, meets_weekly, weekly_target
@@ -48,7 +48,7 @@ class WeeklySummary:
     members: list[MemberWeek]
     visits: dict[str, Any]
     problems: dict[str, int]
-    quiz: dict[str, int] = field(default_factory=lambda: {"answered": 0, "correct": 0})
+    quiz: dict[str, int]
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -59,6 +59,7 @@ async def weekly_summary(session: AsyncSession, *, team: Team, week: IsoWeek, ru
     schedule = rules.schedule(profile_key=team.rule_profile, override=team.visit_schedule)
     target = weekly_target(profile, week)
     visits_by_member, visits_by_type = await visits.week_counts(session, team=team, first=week.start, last=week.end)
+    quiz_counts = await quiz.week_counts(session, team=team, first=week.start, last=week.end)
     problem_counts = await problems.week_counts(
         session, team=team,
         start=local_midnight_utc(week.start, team.timezone),
@@ -81,8 +82,8 @@ async def weekly_summary(session: AsyncSession, *, team: Team, week: IsoWeek, ru
                 night_days=nights[user.id],
                 leave_days=leave_days,
                 visits=visits_by_member.get(user.id, 0),
-                quiz_answered=0,
-                quiz_correct=0,
+                quiz_answered=quiz_counts.get(user.id, (0, 0))[0],
+                quiz_correct=quiz_counts.get(user.id, (0, 0))[1],
                 meets_weekly_rule=meets_weekly(target, days=days[user.id], nights=nights[user.id], leave_days=leave_days),
                 makeup_days=makeups[user.id],
                 far_days=far[user.id],
@@ -104,6 +105,10 @@ async def weekly_summary(session: AsyncSession, *, team: Team, week: IsoWeek, ru
             "by_household_type": {kind: visits_by_type.get(kind, 0) for kind in schedule.household_types},
         },
         problems=problem_counts,
+        quiz={
+            "answered": sum(answered for answered, _ in quiz_counts.values()),
+            "correct": sum(correct for _, correct in quiz_counts.values()),
+        },
     )
 
 

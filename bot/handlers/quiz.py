@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, Message, PollAnswer, User
+from aiogram.utils.formatting import Text, TextMention
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import render, texts
+from bot.config import Settings
+from bot.filters import Cmd, RoleCommands
+from bot.senders import poll_sender
+from bot.services import quiz
+from bot.services.errors import InvalidInput
+from bot.services.members import Actor, Role
+from bot.services.quiz_bank import QuizBank
+from bot.services.rules import RuleProfile
+from storage.models import Team
+
+log = logging.getLogger(__name__)
+
+
+class ReviewPage(CallbackData, prefix="rv"):
+    index: int
+
+
+async def post_quiz(
+    message: Message, bot: Bot, session: AsyncSession, team: Team, profile: RuleProfile, quiz_bank: QuizBank,
+    now: datetime, args: str,
+) -> None:
+    size = quiz.parse_size(args, profile.quiz.size)
+    questions = await quiz.choose(session, team=team, bank=quiz_bank, size=size, now=now)
+    if not questions:
+        raise InvalidInput("quiz_empty")
+    await message.answer(texts.QUIZ_INTRO.format(count=len(questions), hours=profile.quiz.open_hours))
+    await quiz.post(
+        session, team=team, questions=questions, send=poll_sender(bot), now=now, open_seconds=profile.quiz.open_hours * 3600
+    )
+
+
+async def poll_answer(answer: PollAnswer, session: AsyncSession, now: datetime) -> None:
+    if answer.user is None:
+        return  # a vote on behalf of a chat, not a person
+    await quiz.record_answer(session, poll_id=answer.poll_id, user_id=answer.user.id, option_ids=list(answer.option_ids), now=now)
+
+
+async def rank(message: Message, session: AsyncSession, team: Team, now: datetime, args: str) -> None:
+    period = quiz.parse_period(args)
+    standings = await quiz.leaderboard(session, team=team, period=period, now=now)
+    await message.reply(render.leaderboard(standings, period=period))
+
+
+async def review(message: Message, session: AsyncSession, actor: Actor, quiz_bank: QuizBank) -> None:
+    if message.chat.type != ChatType.PRIVATE:
+        await message.reply(texts.REVIEW_PRIVATE)
+        return
+    await _show_review(message, session, actor, quiz_bank, 0)
+
+
+async def review_page(query: CallbackQuery, callback_data: ReviewPage, session: AsyncSession, actor: Actor, quiz_bank: QuizBank) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await _show_review(query.message, session, actor, quiz_bank, callback_data.index)
+
+
+async def _show_review(message: Message, session: AsyncSession, actor: Actor, bank: QuizBank, index: int) -> None:
+    item = await quiz.missed(session, user_id=actor.user_id, bank=bank, index=index)
+    if item is None:
+        await message.answer(texts.REVIEW_NONE)
+        return
+    keyboard = InlineKeyboardBuilder()
+    if item.total > 1:
+        keyboard.button(text=texts.REVIEW_NEXT, callback_data=ReviewPage(index=(index + 1) % item.total))
+    await message.answer(render.review(item, index=index % item.total), reply_markup=keyboard.as_markup() if item.total > 1 else None)
+
+
+async def spotcheck(
+    message: Message, bot: Bot, session: AsyncSession, team: Team, profile: RuleProfile, quiz_bank: QuizBank,
+    settings: Settings, now: datetime,
+) -> None:
+    plan = profile.spotcheck
+    questions = await quiz.choose(session, team=team, bank=quiz_bank, size=plan.questions, now=now)
+    started = await quiz.start_spotcheck(
+        session, team=team, members_count=plan.members, now=now, seconds=plan.seconds_per_question,
+        questions=len(questions), exclude=settings.admin_ids,
+    )
+    names: list[object] = []
+    for user_id, name in started.picked:
+        names += [TextMention(name, user=User(id=user_id, is_bot=False, first_name=name)), "、"]
+    head, _, tail = texts.SPOTCHECK_INTRO.partition("{names}")
+    intro = Text(head, *names[:-1], tail.format(count=len(questions), seconds=plan.seconds_per_question))
+    await message.answer(**intro.as_kwargs())
+    await quiz.post(
+        session, team=team, questions=questions, send=poll_sender(bot), now=now,
+        open_seconds=plan.seconds_per_question, spotcheck_id=started.spotcheck.id,
+    )
+
+
+async def deliver_spotcheck_report(bot: Bot, session: AsyncSession, *, spotcheck_id: int, now: datetime) -> None:
+    """Send a closed spot-check's results to the team leads privately (the scheduler calls this)."""
+    report = await quiz.spotcheck_report(session, spotcheck_id=spotcheck_id, now=now)
+    if report is None:
+        return
+    text = render.spotcheck_report(report)
+    for user_id in report.recipients:
+        try:
+            await bot.send_message(user_id, text)
+        except TelegramForbiddenError:
+            log.warning("team lead %s has not started a private chat; spot-check report not delivered", user_id)
+
+
+def build_router() -> Router:
+    router = Router(name="quiz")
+    router.poll_answer.register(poll_answer)
+    router.message.register(review, Cmd("review"))
+    router.callback_query.register(review_page, ReviewPage.filter())
+    group = Router(name="quiz-group")
+    group.message.filter(F.chat.type.in_({"group", "supergroup"}))
+    group.message.register(rank, Cmd("rank"))
+    lead = Router(name="quiz-lead")
+    lead.message.filter(RoleCommands(Role.TEAMLEAD))
+    lead.message.register(post_quiz, Cmd("quiz"))
+    lead.message.register(spotcheck, Cmd("spotcheck"))
+    group.include_router(lead)
+    router.include_router(group)
+    return router
