@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from bot import commands
+from bot import commands, jobs
 from bot.clock import ReplayClock, SystemClock
 from bot.config import Settings
 from bot.filters import ChatAdmins
 from bot.handlers import build_routers
+from bot.jobs import JobRuntime
 from bot.middlewares import UpdateContext
+from bot.scheduling import Scheduler, SchedulerLock, run_when_elected
 from bot.services.members import Role
 from bot.services.quiz_bank import QuizBank, load_bank
 from bot.services.rules import RuleBook, load_rulebook
+from bot.throttle import Throttle
 from storage import repositories as repo
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
@@ -64,11 +68,12 @@ def build_dispatcher(
     return dp
 
 
-def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
-    if session is None:
-        session = AiohttpSession()
-        if settings.telegram_api_base:
-            session.api = TelegramAPIServer.from_base(settings.telegram_api_base)
+def build_bot(settings: Settings) -> Bot:
+    """The production bot: aiohttp to Telegram (or a local Bot API server), throttled to the limits."""
+    session = AiohttpSession()
+    if settings.telegram_api_base:
+        session.api = TelegramAPIServer.from_base(settings.telegram_api_base)
+    session.middleware(Throttle())
     assert settings.bot_token is not None
     return Bot(settings.bot_token.get_secret_value(), session=session, default=DefaultBotProperties())
 
@@ -81,21 +86,41 @@ async def publish_commands(bot: Bot) -> None:
     await bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
 
 
+def job_runtime(settings: Settings, resources: Resources, bot: Bot, clock: SystemClock | ReplayClock) -> JobRuntime:
+    """What scheduled jobs run with in this process; installed for `bot.jobs`."""
+    runtime = JobRuntime(
+        bot=bot, session_factory=resources.session_factory, rules=resources.rules, quiz_bank=resources.quiz_bank,
+        settings=settings, scheduler=Scheduler(settings.database_url), clock=clock,
+    )
+    jobs.install(runtime)
+    return runtime
+
+
 async def run_polling(settings: Settings) -> None:
     resources = await open_resources(settings)
     bot = build_bot(settings)
+    clock = SystemClock()
     dp = build_dispatcher(
         settings=settings, session_factory=resources.session_factory, rules=resources.rules,
-        quiz_bank=resources.quiz_bank, clock=SystemClock(),
+        quiz_bank=resources.quiz_bank, clock=clock,
     )
+    runtime = job_runtime(settings, resources, bot, clock)
+    lock = SchedulerLock(settings.database_url, resources.engine)
     # SQLite has one writer at a time: handle updates in order rather than as competing tasks.
     sequential = resources.engine.dialect.name == "sqlite"
     async with resources.session_factory() as session:
         await repo.forget_updates_before(session, moment=datetime.now(UTC) - UPDATE_MEMORY)
         await session.commit()
+    scheduling = None
     try:
         await publish_commands(bot)
+        # The scheduler starts inside the running loop, in whichever process holds the lock.
+        scheduling = asyncio.create_task(run_when_elected(lock, runtime.scheduler, lambda now: jobs.sync_all(runtime, now)))
         await dp.start_polling(bot, allowed_updates=ALLOWED_UPDATES, handle_as_tasks=not sequential)
     finally:
+        if scheduling is not None:
+            scheduling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await scheduling
         await bot.session.close()
         await resources.engine.dispose()

@@ -49,6 +49,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("rank", ("排行",), Role.CADRE, "group"),
     CommandSpec("review", ("错题",), Role.CADRE, "any"),
     CommandSpec("spotcheck", ("快问快答",), Role.TEAMLEAD, "group"),
+    CommandSpec("remind", ("提醒",), Role.TEAMLEAD, "group"),
+    CommandSpec("reminders", ("提醒列表",), Role.TEAMLEAD, "group"),
+    CommandSpec("unremind", ("删除提醒",), Role.TEAMLEAD, "group"),
 )
 BY_NAME = {spec.name: spec for spec in COMMANDS}
 BY_WORD = {word: spec for spec in COMMANDS for word in spec.words}

@@ -75,6 +75,7 @@ class UpdateContext(BaseMiddleware):
                 chat_title=(chat.title or "") if in_group else "",
                 admin_ids=self.settings.admin_ids,
                 team_defaults={"rule_profile": self.rules.default_key, "timezone": self.settings.timezone},
+                at=data["now"],
             )
             data.update(session=session, team=team, actor=actor)
             data["profile"] = self.rules.get(team.rule_profile) if team else None

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 from collections.abc import AsyncGenerator, Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, TextIO, get_args, get_origin
 
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.client.default import Default, DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
 from aiogram.types import BufferedInputFile, InputFile, Message, MessageId, TelegramObject, Update
 from pydantic import ValidationError
 
-from bot.app import build_dispatcher, open_resources
+from bot import jobs
+from bot.app import build_dispatcher, job_runtime, open_resources
 from bot.clock import ReplayClock
 from bot.config import Settings
+from bot.jobs import JobRuntime
 from storage import repositories as repo
+
+log = logging.getLogger(__name__)
 
 REPLAY_BOT = {"id": 100000001, "is_bot": True, "first_name": "驻村助手", "username": "zhucun_bot"}
 ID_FLOOR = 1_000_000_000  # synthetic ids stay clear of the message ids in replayed input
@@ -188,29 +193,60 @@ async def replay(lines: Iterable[str], *, settings: Settings, out: TextIO, err: 
         settings=settings, session_factory=resources.session_factory, rules=resources.rules,
         quiz_bank=resources.quiz_bank, clock=clock,
     )
+    runtime = job_runtime(settings, resources, bot, clock)
+    runtime.scheduler.start(paused=True)  # the job store only: ticks run the jobs
+    driver = ReplayDriver(dp=dp, bot=bot, session=session, clock=clock, runtime=runtime)
     try:
         for number, line in enumerate(lines, start=1):
             if line.strip():
-                await _replay_line(number, line, dp=dp, bot=bot, session=session, clock=clock, err=err)
+                await driver.line(number, line, err=err)
     finally:
+        runtime.scheduler.shutdown()
         await resources.engine.dispose()
 
 
-async def _replay_line(number, line, *, dp, bot, session, clock, err) -> None:
-    try:
-        data = json.loads(line)
-        if not isinstance(data, dict) or not ("tick" in data or "update_id" in data):
-            raise ValueError('expected an object with "update_id" or "tick"')
-        if "tick" in data:
-            clock.set(_parse_tick(data["tick"]))
-            session.at = data["tick"]
+class ReplayDriver:
+    """Feeds updates and ticks; after each update its team's jobs follow the database, and a tick
+    runs every job due up to it, in order, each at its own fire time."""
+
+    def __init__(self, *, dp: Dispatcher, bot: Bot, session: RecordingSession, clock: ReplayClock, runtime: JobRuntime) -> None:
+        self.dp, self.bot, self.session, self.clock, self.runtime = dp, bot, session, clock, runtime
+
+    async def line(self, number: int, line: str, *, err: TextIO) -> None:
+        try:
+            data = json.loads(line)
+            if not isinstance(data, dict) or not ("tick" in data or "update_id" in data):
+                raise ValueError('expected an object with "update_id" or "tick"')
+            if "tick" in data:
+                await self.tick(_parse_tick(data["tick"]), label=data["tick"])
+                return
+            update = Update.model_validate(data, context={"bot": self.bot})
+        except (ValueError, ValidationError) as exc:
+            print(f"line {number}: skipped: {exc}", file=err, flush=True)
             return
-        update = Update.model_validate(data, context={"bot": bot})
-    except (ValueError, ValidationError) as exc:
-        print(f"line {number}: skipped: {exc}", file=err, flush=True)
-        return
-    session.at = update.update_id
-    try:
-        await dp.feed_update(bot, update)
-    except Exception as exc:  # the dispatcher's error handlers already replied and logged
-        print(f"line {number}: update {update.update_id} failed: {exc!r}", file=err, flush=True)
+        try:
+            await self.update(update)
+        except Exception as exc:  # the dispatcher's error handlers already replied and logged
+            print(f"line {number}: update {update.update_id} failed: {exc!r}", file=err, flush=True)
+
+    async def update(self, update: Update) -> Any:
+        self.session.at = update.update_id
+        result = await self.dp.feed_update(self.bot, update)
+        chat = update.message.chat if update.message else (update.my_chat_member.chat if update.my_chat_member else None)
+        if chat is not None and chat.type in ("group", "supergroup"):
+            await jobs.sync_team(self.runtime, chat.id, self.clock.now())
+        return result
+
+    async def tick(self, moment: datetime, *, label: str | None = None) -> None:
+        self.session.at = label or moment.isoformat()
+        await jobs.sync_all(self.runtime, self.clock.now())
+
+        async def run(func: Any, args: tuple[Any, ...], fire: datetime) -> None:
+            self.clock.set(fire)
+            try:
+                await func(*args, fire_time=fire)
+            except Exception:
+                log.exception("job %s%s at %s failed", getattr(func, "__name__", func), args, fire)
+
+        await self.runtime.scheduler.run_due(moment, run)
+        self.clock.set(moment)

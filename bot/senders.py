@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from aiogram import Bot
+import logging
+from datetime import datetime
 
+from aiogram import Bot
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.types import User
+from aiogram.utils.formatting import Text, TextMention
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import render, texts
+from bot.services import quiz
 from bot.services.quiz import PollSender, SentPoll
-from bot.services.quiz_bank import Question
+from bot.services.quiz_bank import Question, QuizBank
+from bot.services.rules import RuleProfile
+from storage.models import SpotCheck, Team
+
+log = logging.getLogger(__name__)
 
 
 def poll_sender(bot: Bot) -> PollSender:
@@ -24,3 +37,40 @@ def poll_sender(bot: Bot) -> PollSender:
         return SentPoll(message_id=message.message_id, poll_id=message.poll.id)
 
     return send
+
+
+async def run_spotcheck(
+    bot: Bot, session: AsyncSession, *, team: Team, profile: RuleProfile, bank: QuizBank, exclude: frozenset[int],
+    now: datetime,
+) -> SpotCheck:
+    """Pick the members, mention them, post the questions with their time limit."""
+    plan = profile.spotcheck
+    questions = await quiz.choose(session, team=team, bank=bank, size=plan.questions, now=now)
+    started = await quiz.start_spotcheck(
+        session, team=team, members_count=plan.members, now=now, seconds=plan.seconds_per_question,
+        questions=len(questions), exclude=exclude,
+    )
+    names: list[object] = []
+    for user_id, name in started.picked:
+        names += [TextMention(name, user=User(id=user_id, is_bot=False, first_name=name)), "、"]
+    head, _, tail = texts.SPOTCHECK_INTRO.partition("{names}")
+    intro = Text(head, *names[:-1], tail.format(count=len(questions), seconds=plan.seconds_per_question))
+    await bot.send_message(team.chat_id, **intro.as_kwargs())
+    await quiz.post(
+        session, team=team, questions=questions, send=poll_sender(bot), now=now,
+        open_seconds=plan.seconds_per_question, spotcheck_id=started.spotcheck.id,
+    )
+    return started.spotcheck
+
+
+async def deliver_spotcheck_report(bot: Bot, session: AsyncSession, *, spotcheck_id: int, now: datetime) -> None:
+    """Send a closed spot-check's results to the team leads privately (once)."""
+    report = await quiz.spotcheck_report(session, spotcheck_id=spotcheck_id, now=now)
+    if report is None:
+        return
+    text = render.spotcheck_report(report)
+    for user_id in report.recipients:
+        try:
+            await bot.send_message(user_id, text)
+        except TelegramForbiddenError:
+            log.warning("team lead %s has not started a private chat; spot-check report not delivered", user_id)

@@ -36,6 +36,9 @@ COMMAND_DESCRIPTIONS = {
     "rank": "答题排行：/rank [本周/本月/总]",
     "review": "私聊复习答错的题",
     "spotcheck": "发起快问快答抽查（队长）",
+    "remind": "设置提醒：/remind 时间 内容（队长）",
+    "reminders": "查看本群的提醒（队长）",
+    "unremind": "删除提醒：/unremind 编号（队长）",
 }
 
 COMMAND_USAGE = {
@@ -79,6 +82,8 @@ GROUP_ONLY = "请在工作队的群里使用 /{name}。"
 PRIVATE_NO_TEAM = "您还没有加入任何工作队群。请先在工作队群里发言或打卡。"
 INTERNAL_ERROR = "抱歉，处理时出了点问题，请稍后再试。您的记录没有丢失。"
 FORWARDED_NOT_ACCEPTED = "转发的消息不能用来打卡，请自己发送“打卡”或分享当前位置。"
+
+REMIND_EXAMPLES = ("/remind 每周一 09:00 例会", "/remind 明天 15:00 提交走访台账", "/remind 每月1日 09:00 报送月度工作总结")
 
 INVALID = {
     "note_too_long": "备注太长了（最多{limit}字），请精简后重新发送。",
@@ -147,6 +152,17 @@ INVALID = {
     "quiz_empty": "题库里没有可用的题目，请联系管理员检查 policies/quiz。",
     "rank_usage": "排行可选：/rank 本周、/rank 本月、/rank 总",
     "spotcheck_nobody": "本队还没有可以抽查的队员（队员需先在群里发过言）。",
+    "remind_usage": "用法：/remind 时间 内容。例如：\n" + "\n".join(REMIND_EXAMPLES),
+    "remind_unparsed": "看不懂时间“{given}”。可以这样写：\n" + "\n".join(REMIND_EXAMPLES),
+    "remind_bad_time": "时间“{given}”不对，请写成 24 小时制，例如 08:30、17:00。",
+    "remind_bad_weekday": "“{given}”不对：星期只能是一到日，例如：每周一、每周三五。",
+    "remind_bad_day": "“{given}”不对：每月只能是1日到31日（没有该日的月份不提醒）。",
+    "remind_bad_date": "日期“{given}”不存在，请检查后重发，例如：12月1日 或 2026-12-01。",
+    "remind_past": "时间 {when} 已经过去了，请设置一个将来的时间。",
+    "remind_no_text": "请写上提醒的内容，例如：/remind 每周一 09:00 例会",
+    "remind_too_long": "提醒内容太长了（最多{limit}字），请精简。",
+    "unremind_usage": "用法：/unremind 编号，例如：/unremind 2（发送 /reminders 查看编号）",
+    "reminder_unknown": "没有编号为 {number} 的提醒。发送 /reminders 查看。",
     "duplicate_row": "与前面的行重复",
 }
 
@@ -276,6 +292,20 @@ SPOTCHECK_REPORT_HEADER = "📋 {team} 快问快答结果（{day}，{count}道�
 SPOTCHECK_REPORT_LINE = "{name}：答{answered}题，答对{correct}题"
 SPOTCHECK_REPORT_ABSENT = "{name}：未作答"
 
+# --- reminders ----------------------------------------------------------------------------------
+NUDGE_CHECKIN = "⏰ {day}还未打卡：{names}。请在群里发送“打卡”或分享位置。"
+NUDGE_NIGHT = "🌙 今晚还未记录住村：{names}。{night}后发送“打卡”即可记住村。"
+REMIND_STUDY = "📖 本周集中学习提醒：驻村工作队每周至少组织一次集中学习（晋驻村办〔2022〕7号）。请队长安排时间和内容。"
+REMIND_REPORT = "📝 工作汇报提醒：请向乡镇（街道）和派出单位汇报近期工作情况（每月至少2次）。"
+REMINDER_FIRED = "⏰ 提醒 #{number}：{text}"
+REMIND_SET = "已设置提醒 #{number}：{when}　{text}\n接下来：{times}"
+REMIND_SET_ONCE = "已设置提醒 #{number}：{time}　{text}"
+REMIND_WORKDAYS = "（遇法定节假日不提醒，调休上班日照常提醒）"
+REMINDERS_HEADER = "本群的提醒（{count}条）："
+REMINDERS_LINE = "#{number} {when}　{text}"
+REMINDERS_EMPTY = "本群还没有提醒。队长可以发送：/remind 每周一 09:00 例会"
+UNREMIND_DONE = "已删除提醒 #{number}：{text}"
+
 # --- roster -------------------------------------------------------------------------------------
 ROSTER_SENT = "台账已私信发给您（含手机号，请勿转发到群里）。"
 ROSTER_CAPTION = "驻村干部信息备案台账（{teams}个工作队，{date}）"
@@ -294,6 +324,10 @@ SUMMARY_FOOTER = "达标 {ok}/{total} 人"
 SUMMARY_VISITS = "走访{total}次（{by_kind}）；问题：新增{opened}件，销号{closed}件，未办结{open}件"
 SUMMARY_MEMBER_VISITS = "，走访{count}次"
 SUMMARY_NO_MEMBERS = "本队还没有成员记录。"
+
+
+def moment(value: datetime) -> str:
+    return f"{value.month}月{value.day}日（周{weekday(value.date())}）{value:%H:%M}"
 
 
 def duration(seconds: float) -> str:

@@ -269,3 +269,35 @@ class SpotCheck(SQLModel, table=True):
     @property
     def picked_ids(self) -> list[int]:
         return [int(part) for part in self.picked.split(",") if part]
+
+
+class Reminder(SQLModel, table=True):
+    """A team lead's own reminder (/remind): when, in words and as a schedule, and what to say."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_reminder_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    number: int
+    when_text: str
+    schedule: str  # JSON: {"cron": {...}, "workdays": bool} or {"at": iso datetime}
+    text: str
+    created_by: int = Field(sa_type=BigInteger)
+    created_at: datetime = Field(sa_column=_utc_column())
+    active: bool = True
+
+
+class Delivery(SQLModel, table=True):
+    """One scheduled message to one chat at one fire time: claimed before sending, so never twice."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("job_key", "fire_time", "chat_id", name="uq_delivery"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_key: str = Field(max_length=120)
+    fire_time: datetime = Field(sa_column=_utc_column())
+    chat_id: int = Field(sa_type=BigInteger)
+    status: str = "claimed"  # claimed, sent, skipped, failed
+    detail: str | None = None
+    claimed_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import (
     CheckIn,
     Counter,
+    Delivery,
     Household,
     Membership,
     Problem,
@@ -22,6 +23,7 @@ from storage.models import (
     ProcessedUpdate,
     QuizAnswer,
     QuizPoll,
+    Reminder,
     RosterEntry,
     SpotCheck,
     Team,
@@ -104,10 +106,13 @@ async def ensure_user(
     return user
 
 
-async def ensure_membership(session: AsyncSession, *, team_id: int, user_id: int) -> Membership:
-    await _insert_ignoring_conflict(
-        session, Membership, {"team_id": team_id, "user_id": user_id, "role": "cadre"}, ("team_id", "user_id")
-    )
+async def ensure_membership(
+    session: AsyncSession, *, team_id: int, user_id: int, joined_at: datetime | None = None
+) -> Membership:
+    values: dict[str, Any] = {"team_id": team_id, "user_id": user_id, "role": "cadre"}
+    if joined_at is not None:
+        values["joined_at"] = joined_at
+    await _insert_ignoring_conflict(session, Membership, values, ("team_id", "user_id"))
     return await get_membership(session, team_id=team_id, user_id=user_id)  # type: ignore[return-value]
 
 
@@ -394,3 +399,56 @@ async def spotcheck_answers(session: AsyncSession, *, spotcheck_id: int) -> tupl
 
 async def team_leads(session: AsyncSession, *, team_id: int) -> list[int]:
     return [user.id for membership, user in await list_members(session, team_id=team_id) if membership.role == "teamlead"]
+
+
+# --- reminders and deliveries --------------------------------------------------------------------
+
+async def active_reminders(session: AsyncSession, *, team_id: int) -> list[Reminder]:
+    statement = select(Reminder).where(Reminder.team_id == team_id, col(Reminder.active).is_(True))
+    return list((await session.exec(statement.order_by(col(Reminder.number)))).all())
+
+
+async def get_reminder(session: AsyncSession, *, team_id: int, number: int) -> Reminder | None:
+    statement = select(Reminder).where(Reminder.team_id == team_id, Reminder.number == number)
+    return (await session.exec(statement)).first()
+
+
+async def get_reminder_by_id(session: AsyncSession, *, reminder_id: int) -> Reminder | None:
+    return await session.get(Reminder, reminder_id)
+
+
+async def claim_delivery(session: AsyncSession, *, job_key: str, fire_time: datetime, chat_id: int) -> Delivery | None:
+    """The delivery row if this call claimed it; None if someone already did (never send twice)."""
+    inserted = await _insert_ignoring_conflict(
+        session, Delivery, {"job_key": job_key, "fire_time": fire_time, "chat_id": chat_id},
+        ("job_key", "fire_time", "chat_id"),
+    )
+    if not inserted:
+        return None
+    statement = select(Delivery).where(
+        Delivery.job_key == job_key, Delivery.fire_time == fire_time, Delivery.chat_id == chat_id
+    )
+    return (await session.exec(statement)).one()
+
+
+async def deliveries(session: AsyncSession, *, chat_id: int) -> list[Delivery]:
+    statement = select(Delivery).where(Delivery.chat_id == chat_id).order_by(col(Delivery.fire_time), col(Delivery.id))
+    return list((await session.exec(statement)).all())
+
+
+async def checked_in_user_ids(session: AsyncSession, *, team_id: int, day: date, nights_only: bool = False) -> set[int]:
+    statement = select(CheckIn.user_id).where(CheckIn.team_id == team_id, CheckIn.local_date == day)
+    if nights_only:
+        statement = statement.where(col(CheckIn.night).is_(True))
+    return set((await session.exec(statement)).all())
+
+
+async def team_reminders(session: AsyncSession, *, team_id: int) -> list[Reminder]:
+    return list((await session.exec(select(Reminder).where(Reminder.team_id == team_id))).all())
+
+
+async def set_delivery_status(session: AsyncSession, *, delivery_id: int, status: str, detail: str | None) -> None:
+    delivery = await session.get(Delivery, delivery_id)
+    if delivery is not None:
+        delivery.status, delivery.detail = status, detail
+        session.add(delivery)

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bot.app import Resources
 from bot.config import PROJECT_ROOT, Settings
 from bot.services.quiz_bank import QuizBank, load_bank
 from bot.services.rules import RuleBook, load_rulebook
@@ -108,8 +109,11 @@ async def db(session_factory):
 
 
 @pytest.fixture
-async def client(settings: Settings, session_factory, rules: RuleBook, quiz_bank: QuizBank) -> BotClient:
-    return BotClient(settings=settings, session_factory=session_factory, rules=rules, quiz_bank=quiz_bank)
+async def client(settings: Settings, session_factory, rules: RuleBook, quiz_bank: QuizBank):
+    resources = Resources(engine=None, session_factory=session_factory, rules=rules, quiz_bank=quiz_bank)  # type: ignore[arg-type]
+    driver = BotClient(settings=settings, resources=resources)
+    yield driver
+    driver.close()
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import Update
 
-from bot.app import build_dispatcher
+from bot.app import Resources, build_dispatcher, job_runtime
 from bot.clock import ReplayClock
-from bot.replay import RecordingSession, replay_bot
+from bot.replay import RecordingSession, ReplayDriver, replay_bot
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 GROUP = -100_123
@@ -44,23 +44,37 @@ def beijing(text: str) -> datetime:
 
 
 class BotClient:
-    def __init__(self, *, settings, session_factory, rules, quiz_bank) -> None:
+    """The replay's driver (dispatcher, job store, ticks) with helpers that build real updates."""
+
+    def __init__(self, *, settings, resources: Resources) -> None:
         self.clock = ReplayClock(beijing("2026-11-23 09:00"))
         self.session = RecordingSession(clock=self.clock)
         self.bot = replay_bot(self.session)
         self.dp = build_dispatcher(
-            settings=settings, session_factory=session_factory, rules=rules, quiz_bank=quiz_bank, clock=self.clock
+            settings=settings, session_factory=resources.session_factory, rules=resources.rules,
+            quiz_bank=resources.quiz_bank, clock=self.clock,
         )
+        self.runtime = job_runtime(settings, resources, self.bot, self.clock)
+        self.runtime.scheduler.start(paused=True)
+        self.driver = ReplayDriver(dp=self.dp, bot=self.bot, session=self.session, clock=self.clock, runtime=self.runtime)
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
+
+    def close(self) -> None:
+        self.runtime.scheduler.shutdown()
 
     async def feed(self, update: dict[str, Any]) -> list[dict[str, Any]]:
         """Feed one raw update; returns the Bot API calls it caused."""
         before = len(self.session.requests)
         parsed = Update.model_validate(update, context={"bot": self.bot})
-        self.session.at = parsed.update_id
-        returned = await self.dp.feed_update(self.bot, parsed)
+        returned = await self.driver.update(parsed)
         assert returned is None or not hasattr(returned, "__api_method__"), "handlers must send, not return"
+        return self.session.requests[before:]
+
+    async def tick(self, moment: datetime) -> list[dict[str, Any]]:
+        """Move the clock to `moment`, running every job due up to it; returns the calls they made."""
+        before = len(self.session.requests)
+        await self.driver.tick(moment)
         return self.session.requests[before:]
 
     def message(

@@ -89,9 +89,15 @@ def test_replaying_a_week_gives_exact_day_and_night_counts(database_url):
     result = run_cli("replay", "-", database_url=database_url, stdin="\n".join(lines))
     assert result.returncode == 0, result.stderr
     calls = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [c["at"] for c in calls] == list(range(1, uid + 1)), "one reply per distinct update"
-    assert all(c["method"] == "sendMessage" and c["params"]["chat_id"] == GROUP["id"] for c in calls)
+    replies = [c for c in calls if isinstance(c["at"], int)]
+    assert [c["at"] for c in replies] == list(range(1, uid + 1)), "one reply per distinct update"
+    assert all(c["method"] == "sendMessage" and c["params"]["chat_id"] == GROUP["id"] for c in replies)
     assert len({c["result"]["message_id"] for c in calls}) == len(calls)
+    # The tick ran the week's jobs: 张三 checked in every work day, so the only 10:00 nudge is
+    # Monday's, naming him (李四 checked in at 00:05 and joined only on Sunday).
+    ticked = [c for c in calls if c["at"] == "2026-11-30T10:00:00+08:00"]
+    nudges = [c["params"]["text"] for c in ticked if "还未打卡" in c["params"].get("text", "")]
+    assert nudges == ["⏰ 11月30日还未打卡：张三。请在群里发送“打卡”或分享位置。"]
 
     summary = run_cli("summary", "--chat", str(GROUP["id"]), "--week", "2026-W48", "--json", database_url=database_url)
     assert summary.returncode == 0, summary.stderr

@@ -204,7 +204,7 @@ async def test_review_walks_through_missed_questions_in_private(team_of_four, qu
 
 
 async def test_monthly_spot_check_is_fair_and_reported_privately(team_of_four, db, session_factory):
-    from bot.handlers.quiz import deliver_spotcheck_report
+    from bot.senders import deliver_spotcheck_report
 
     client = team_of_four
     at = beijing("2026-11-15 10:00")

@@ -1,29 +1,24 @@
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
-from aiogram.exceptions import TelegramForbiddenError
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, Message, PollAnswer, User
-from aiogram.utils.formatting import Text, TextMention
+from aiogram.types import CallbackQuery, Message, PollAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import render, texts
 from bot.config import Settings
 from bot.filters import Cmd, RoleCommands
-from bot.senders import poll_sender
+from bot.senders import poll_sender, run_spotcheck
 from bot.services import quiz
 from bot.services.errors import InvalidInput
 from bot.services.members import Actor, Role
 from bot.services.quiz_bank import QuizBank
 from bot.services.rules import RuleProfile
 from storage.models import Team
-
-log = logging.getLogger(__name__)
 
 
 class ReviewPage(CallbackData, prefix="rv"):
@@ -84,35 +79,7 @@ async def spotcheck(
     message: Message, bot: Bot, session: AsyncSession, team: Team, profile: RuleProfile, quiz_bank: QuizBank,
     settings: Settings, now: datetime,
 ) -> None:
-    plan = profile.spotcheck
-    questions = await quiz.choose(session, team=team, bank=quiz_bank, size=plan.questions, now=now)
-    started = await quiz.start_spotcheck(
-        session, team=team, members_count=plan.members, now=now, seconds=plan.seconds_per_question,
-        questions=len(questions), exclude=settings.admin_ids,
-    )
-    names: list[object] = []
-    for user_id, name in started.picked:
-        names += [TextMention(name, user=User(id=user_id, is_bot=False, first_name=name)), "、"]
-    head, _, tail = texts.SPOTCHECK_INTRO.partition("{names}")
-    intro = Text(head, *names[:-1], tail.format(count=len(questions), seconds=plan.seconds_per_question))
-    await message.answer(**intro.as_kwargs())
-    await quiz.post(
-        session, team=team, questions=questions, send=poll_sender(bot), now=now,
-        open_seconds=plan.seconds_per_question, spotcheck_id=started.spotcheck.id,
-    )
-
-
-async def deliver_spotcheck_report(bot: Bot, session: AsyncSession, *, spotcheck_id: int, now: datetime) -> None:
-    """Send a closed spot-check's results to the team leads privately (the scheduler calls this)."""
-    report = await quiz.spotcheck_report(session, spotcheck_id=spotcheck_id, now=now)
-    if report is None:
-        return
-    text = render.spotcheck_report(report)
-    for user_id in report.recipients:
-        try:
-            await bot.send_message(user_id, text)
-        except TelegramForbiddenError:
-            log.warning("team lead %s has not started a private chat; spot-check report not delivered", user_id)
+    await run_spotcheck(bot, session, team=team, profile=profile, bank=quiz_bank, exclude=settings.admin_ids, now=now)
 
 
 def build_router() -> Router:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import IntEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -58,14 +59,15 @@ async def register(
     chat_title: str,
     admin_ids: frozenset[int],
     team_defaults: dict[str, object],
+    at: datetime,
 ) -> tuple[Team | None, Actor]:
-    """Record the sender (and the group as a team, the sender as its member) on first contact."""
+    """Record the sender (and the group as a team, the sender as its member) on first contact at `at`."""
     user = await repo.ensure_user(session, user_id=user_id, telegram_name=telegram_name, username=username)
     team = None
     role = Role.CADRE
     if chat_id is not None:
-        team = await repo.ensure_team(session, chat_id=chat_id, title=chat_title, defaults=team_defaults)
-        membership = await repo.ensure_membership(session, team_id=team.id, user_id=user_id)  # type: ignore[arg-type]
+        team = await repo.ensure_team(session, chat_id=chat_id, title=chat_title, defaults={**team_defaults, "created_at": at})
+        membership = await repo.ensure_membership(session, team_id=team.id, user_id=user_id, joined_at=at)  # type: ignore[arg-type]
         role = stored_role(membership.role)
     if user_id in admin_ids:
         role = Role.ADMIN

@@ -1,51 +1,65 @@
 """The policy pocket book: answer cadres' questions with the documents' own words and their source.
 
 Free of aiogram and of the database. `PocketBook.load` reads the corpus (`policies/corpus/*.md`),
-the domain dictionary and the synonym list once; `ask` is pure CPU afterwards.
+the domain dictionary (`policies/userdict.txt`) and the synonym list (`policies/synonyms.txt`)
+once; `ask` is pure CPU afterwards (well under a millisecond per question).
 
 Method
 ------
-* Passages. Each document body is parsed into headings (一、 / （一） / 1. / （1） / 第X条 / 附件,
-  kept as a heading path) and paragraphs; paragraphs are cut into sentences at 。！？；, table rows
-  (cells joined by " | " in the corpus) are units of their own. A retrieval unit is one sentence;
-  what the cadre is shown is that sentence with its neighbours in the same paragraph, at most
-  300 characters, cut at sentence or clause boundaries around the answering sentence.
-* Words. jieba (search mode, so long words also give their dictionary sub-words) with the domain
-  dictionary, on a private `jieba.Tokenizer` so the process-wide jieba is left alone.
-* Ranking. BM25F written out here: per-unit fields "sentence" (weight 1), "neighbours",
-  "heading path" and "document title" (lower weights), each length-normalised, combined before
-  the BM25 saturation. Question words are cut the same way, stop words dropped, and expanded with
-  the synonym list (colloquial → document words) at a lower weight. A question that names a
-  region (山西, 南阳, 达川/达州, 新丰, 西峡, or their provinces) boosts that region's documents. A
-  question that asks for an amount, a frequency, a deadline or a count boosts sentences that hold
-  one.
+* Passages. Each document body is parsed into a heading path (一、 / （一） / 1. / （1） /
+  第X条 / 附件; a marked line with "；" or "，" is a list item, not a heading; "（一）走访经常化。
+  正文……" starts with its heading) and blocks of body lines under one heading. Lines are cut
+  into sentences at 。！？；, table rows are units of their own (a row with fewer cells than the
+  header inherits the cells the rows above it span). One retrieval unit per sentence; what the
+  cadre is shown is that sentence with its neighbours in the block, about 160 characters and never
+  more than 300, cut at sentence boundaries around the answering sentence.
+* Words. jieba in search mode (long words also give their dictionary sub-words) with the domain
+  dictionary, on a private `jieba.Tokenizer`, so the process-wide jieba is left alone.
+* Ranking. BM25F, written out below: fields sentence (weight 1), neighbouring sentences, heading
+  path with the list's lead-in and the table header, document title, and the sentence's character
+  bigrams (robust when jieba cuts a phrase differently in question and document), each
+  length-normalised and combined before the BM25 saturation. The question is read as concepts
+  (its content words after question words, yes-no frames and place names are removed); a concept
+  scores by its best representation in a unit - the word, its dictionary sub-words, its bigrams,
+  its digits ("五户" -> "5户"), or, at a lower weight, the document words the synonym list gives
+  for the colloquial phrase - so a long word does not count many times over. A named region
+  (山西; 南阳; 达川, 达州; 新丰, 韶关; 西峡; 河南, 四川, 广东 for their regions) multiplies its
+  documents' scores; a question asking for an amount of money, a frequency, a date or a count
+  favours sentences holding one; headings count a little less. The head of the list is re-ranked
+  by coverage squared: the share of the question's informative words (idf-weighted) present in
+  the shown text, heading path or title, a word counting as present when one of its synonyms is.
 * Abstention. No answer (empty passages) when the question names a place the documents do not
-  cover, when the best passage leaves too much of the question's informative wording uncovered
-  (inverse-document-frequency mass of the typed words, a word counting as covered when it or one
-  of its synonyms is in the passage), when the score is too low, or when the question asks for
-  an amount of money and the best passage holds none.
+  cover (another province or city), when the best passage's score or its coverage is below a
+  threshold calibrated on half A of tests/data/ask_dev.jsonl, or when an amount of money is
+  asked for and neither the best passage nor a close runner-up states one. In the coverage, a
+  word the documents never use counts fully when it is rare in general Chinese (jieba's own
+  dictionary frequency: "党费", "驾照" - a topic the documents lack) and half when it is common
+  ("拿", "下去" - colloquial filler).
 
-Why no retrieval library: the corpus is ~3,000 sentences, so an inverted index over precomputed
+Why no retrieval library: the corpus is ~1,900 sentences, so an inverted index over precomputed
 BM25F contributions answers in well under a millisecond in pure Python. `bm25s` (maintained,
-fast) would bring numpy and scipy for no speed we need and does not do field weighting, per-term
-query weights or the per-term coverage the abstention needs; `rank_bm25` scores every document per
-term and is no longer maintained; scikit-learn's TF-IDF is not BM25 and is a large dependency.
-The scoring itself is ~30 lines below.
+fast) would bring numpy and scipy for no speed needed here, and scores a bag of query tokens: no
+field weighting, no per-concept "best representation", no per-word coverage, which is where the
+accuracy comes from; `rank_bm25` scores every document for every term and is unmaintained;
+scikit-learn's TF-IDF is not BM25 and is a large dependency. The scoring is ~40 lines below.
 
-The built index is cached as JSON (not pickle: the cache directory may be shared) keyed by a hash
-of the corpus, the dictionaries, jieba's version and this module's parameters; a missing,
-unreadable or corrupt cache is rebuilt, and a cache that cannot be written is skipped.
+The built index is cached as JSON (not pickle: nothing in a cache file is ever executed), with
+a SHA-256 checksum, under a name that hashes the corpus, the user dictionary, jieba's version,
+this module's source and the index parameters. A missing, unreadable, corrupt or malformed cache
+is rebuilt; a cache that cannot be written is skipped.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import heapq
+import itertools
 import json
 import logging
 import math
 import os
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -83,18 +97,33 @@ class Answer:
 class Params:
     """Ranking and abstention parameters (tuned on half A of tests/data/ask_dev.jsonl)."""
 
+    # BM25F over the fields of a sentence
     k1: float = 1.2
-    b: float = 0.75
-    w_core: float = 1.0
-    w_ctx: float = 0.25
-    w_head: float = 0.4
-    w_title: float = 0.2
-    w_synonym: float = 0.5
-    region_boost: float = 0.6
-    type_boost: float = 0.25
-    min_coverage: float = 0.5
+    b: float = 0.5
+    w_core: float = 1.0  # the sentence itself
+    w_ctx: float = 0.3  # the sentences before and after it
+    w_head: float = 0.5  # heading path, lead-in ("……如下："), table header
+    w_title: float = 0.2  # document title
+    w_bigram: float = 0.3  # character bigrams of the sentence (robust to different word cuts)
+    # the question
+    w_synonym: float = 0.6  # a synonym's weight relative to the typed word
+    w_single: float = 0.5  # a one-character word's weight
+    # adjustments
+    heading_factor: float = 0.8  # a heading holds the topic, seldom the answer
+    region_boost: float = 2.0  # a named region's documents score (1 + this) times more
+    type_boost: float = 0.25  # a sentence holding the kind of answer asked for (amount, date...)
+    money_boost: float = 0.3  # and more when an amount of money is asked for and the sentence has one
+    coverage_power: float = 2.0  # re-rank the head of the list by score x coverage^power
+    rerank_depth: int = 30
+    # abstention
+    min_coverage: float = 0.45
     min_score: float = 2.0
-    money_check: bool = True
+    money_check: bool = True  # abstain when an amount of money is asked for and the answer has none
+    money_window: int = 5  # ... unless one of the first this many passages has one
+    money_ratio: float = 0.5  # ... and scores at least this share of the best
+    topic_idf: float = 12.0  # an unknown word rarer than this in general Chinese (jieba's idf) is a topic
+    filler_weight: float = 0.5  # an unknown common word weighs this share of the rarest known word
+    # display
     context_chars: int = 160  # neighbours shown around the answering sentence, within MAX_CHARS
 
 
@@ -123,6 +152,12 @@ OTHER_PLACES = (
     "哈尔滨 呼和浩特 外省 国外"
 ).split()
 
+PLACE_SUFFIX = re.compile(
+    "(?:" + "|".join(sorted({w for ws in REGION_WORDS.values() for w in ws} | set(PROVINCE_REGIONS), key=len, reverse=True))
+    + ")(?:省|市|县|区)?"
+)
+OTHER_PLACE_PATTERN = re.compile("(?:" + "|".join(sorted(OTHER_PLACES, key=len, reverse=True)) + ")(?:省|市|县|区|地区)?")
+
 # --------------------------------------------------------------------------------------------
 # Question words
 
@@ -131,22 +166,49 @@ STOPWORDS = frozenset(
     的 了 吗 呢 啊 吧 呀 么 嘛 哦 哈 是 不 没 没有 有没有 有 要 要不要 得 地 能 能不能 可以 可不可以 会 都 还 就 也 又 和 与 及
     或 或者 在 这 那 这个 那个 这边 那边 这里 那里 这些 那些 我 我们 你 你们 他 她 他们 咱 咱们 自己 大家 人家 怎么 怎么办
     怎样 怎么样 咋 咋办 咋整 啥 什么 哪 哪些 哪个 哪儿 哪里 谁 多少 几 几个 多久 多长 多长时间 如何 为什么 为啥 一下 一个
-    一些 现在 今年 目前 是不是 对不对 需要 应该 必须 还是 然后 如果 的话 给 让 被 把 对 向 从 到 跟 按 按照 以 以上 以下 里 上 下
-    中 内 外 后 前 时 时候 最 最多 最少 最低 最高 多 少 大 小 好 去 来 做 干 搞 弄 算 说 问 想 看 看看 知道 请问 一般 具体
+    一些 一次 现在 今年 目前 是不是 对不对 需要 应该 必须 还是 然后 如果 的话 给 让 被 把 对 向 从 到 跟 按 按照 以 以上 以下 里 上 下
+    中 内 外 后 前 时 时候 之前 之后 以前 以后 最 最多 最少 最低 最高 最长 最短 最迟 最晚 最早 最多能 还要 还能 多 少 大 小 好 去 来 做 干 搞 弄 算 说 问 想 看 看看 知道 请问 一般 具体
     怎么弄 怎么搞 哪几种 哪几个 几种 几项 个 次 这样 那样 可 才 再 已经 只 只能 该 么样 吗吗 能否 是否 有无 情况 东西 事
     """.split()
 )
 
-QUANTITY_ASK = re.compile(r"多少|几|多久|多长|多大|多高|比例|占比|上限|下限|标准|额度|封顶|起付线")
-MONEY_ASK = re.compile(r"多少钱|几块钱|多少块|多少元|钱|补多少|补贴多少|补助多少|奖补.{0,4}多少|领多少|给多少|贷多少|能贷|发多少|工资|起付线|费用")
+# An amount of money is asked for: a money word shortly before "多少"/"几" that is not followed by
+# another unit ("贷几年", "给多少分"), or a money word with "标准"/"起付线"/"额度".
+MONEY_ASK = re.compile(
+    r"多少钱|几块钱|多少块|多少元|多少万"
+    r"|(?:钱|工资|薪|补助|补贴|奖补|奖金|津贴|费|贷|资金|收入|收益|补|领|拿|报销)[^，,。？?！!]{0,6}"
+    r"(?:多少|几)(?![年天日次个月周分人户篇岁名项条件套])"
+    r"|(?:多少|几)[^，,。？?！!]{0,3}(?:钱|费|收益|收入|工资|补助|补贴|资金|奖金)"
+    r"|(?:工资|补助|补贴|奖补|费|贷款|收入)(?:标准|额度|起付线|上限)"
+)
 FREQ_ASK = re.compile(r"多久|多长时间|几次|几趟|几回|多少次|频率|隔多|每.{0,2}几")
 WHEN_ASK = re.compile(r"啥时候|什么时候|何时|哪天|几号|几月|截止|最迟|最晚|之前|期限|几天内|多少天内|多久内|几个工作日")
 COUNT_ASK = re.compile(r"几|多少|比例|占比|百分之|上限|下限|多大|多高|多长")
 
-MONEY_TEXT = re.compile(r"\d[\d.,，]*\s*(?:万元|千元|亿元|元)|[一二三四五六七八九十百千万两]+元|上不封顶")
+MONEY_TEXT = re.compile(r"\d[\d.,，]*\s*(?:万元|千元|亿元|元)|[一二三四五六七八九十百千万两]+元|上不封顶|免费|全额|\d\s*[%％]")
 FREQ_TEXT = re.compile(r"每[天日周月年半季两三四五六七八九十]|每个?(?:月|季度|年|周|学期)|\d+\s*(?:次|天|日|个月|年|周)|[一二三四五六七八九十两]次")
 WHEN_TEXT = re.compile(r"\d+\s*月|\d+\s*日|月底|年底|月末|季度末|年末|之前|以前|日前|前完成|工作日|天内|日内")
 NUMBER_TEXT = re.compile(r"\d|[一二三四五六七八九十两百千万]+(?:个|名|人|户|次|天|年|月|项|类|种|条|篇|分|倍|星)|%|％")
+
+KIND_BITS = {"money": 1, "freq": 2, "when": 4, "count": 8}
+KIND_TEXT = {"money": MONEY_TEXT, "freq": FREQ_TEXT, "when": WHEN_TEXT, "count": NUMBER_TEXT}
+MONEY_IN_SENTENCE = 16
+MONEY_SHOWN = 32
+CANDIDATES = 60  # units ranked per question (the rest cannot reach the three shown)
+EMPTY_POSTING: tuple[list[int], list[float]] = ([], [])
+
+
+def _kind_flags(sentence: str, shown: str) -> int:
+    flags = 0
+    for kind, pattern in KIND_TEXT.items():
+        if pattern.search(sentence):
+            flags |= KIND_BITS[kind]
+    if MONEY_TEXT.search(sentence):
+        flags |= MONEY_IN_SENTENCE
+    if MONEY_TEXT.search(shown):
+        flags |= MONEY_SHOWN
+    return flags
+
 
 # --------------------------------------------------------------------------------------------
 # Corpus parsing
@@ -162,11 +224,15 @@ HEADING = re.compile(
     r"|(?P<annex>附件\s*\d*|附\d*[:：])"
     r")"
 )
+ARTICLE = re.compile(r"^第[一二三四五六七八九十百]+条")
+CHAPTER_MAX = 12
 LEVELS = {"annex": 0, "chapter": 1, "l1": 1, "l2": 2, "article": 3, "l3": 3, "l4": 4}
+LIST_LEVELS = {2, 3, 4}  # （一） / 1. / （1） also number the items of lists
 SENTENCE = re.compile(r"[^。！？；!?;]*(?:[。！？；!?;]+[”’」』）)]*|$)")
 CLAUSE_END = "，、：:,"
 SENTENCE_END = "。！？；!?;"
 INLINE_HEADING_MAX = 30  # "（一）走访经常化。驻村干部要……": the first sentence is the heading
+ARTICLE_TITLE_MAX = 16  # "第五条选派对象及数量。……" has a title; "第三条各乡镇有专职协管员的村……。" has not
 HEADING_LINE_MAX = 50
 DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日(?:印发)?$")
 CELL_SEP = " | "
@@ -207,71 +273,148 @@ def _split_sentences(paragraph: str) -> list[str]:
 
 
 @dataclass
-class _Para:
+class _Block:
+    """Consecutive body lines (or table rows) under one heading path."""
+
     doc: int
     section: str
-    sentences: list[str]
+    sentences: list[str] = field(default_factory=list)
+    new_line: list[bool] = field(default_factory=list)  # sentence i starts a line of its own
+    leads: list[str] = field(default_factory=list)  # the lead-in ("……如下：") sentence i follows
     table: bool = False
-    header: str = ""  # a table's first row, shown as context
+    header: str = ""  # a table's first row, shown and indexed as context
+    headings: set[int] = field(default_factory=set)  # sentences that are headings
+    full_row: list[str] = field(default_factory=list)  # the last table row with every cell
+
+    def add_heading(self, line: str) -> None:
+        self.add_line([line])
+        self.headings.add(len(self.sentences) - 1)
+
+    def add_row(self, cells: list[str]) -> None:
+        """A table row. A row with fewer cells than the header continues the cells the rows
+        above it span ("省级 | 20分" under "外宣 | 党报（含电视台） | 中央级 | 40分"): those
+        are indexed with it, as a lead-in."""
+        width = self.header.count(CELL_JOIN) + 1
+        if len(cells) >= width or not self.full_row:
+            self.full_row = cells
+        inherited = self.full_row[: max(0, width - len(cells))] if cells is not self.full_row else []
+        self.sentences.append(CELL_JOIN.join(cells))
+        self.new_line.append(True)
+        self.leads.append(CELL_JOIN.join(inherited))
+
+    def add_line(self, sentences: list[str], new_line: bool = True) -> None:
+        lead = self.leads[-1] if self.leads and not self.table else ""
+        for k, sentence in enumerate(sentences):
+            self.sentences.append(sentence)
+            self.new_line.append(k == 0 and new_line)
+            self.leads.append(lead)
+            if sentence.rstrip("”’」』）)").endswith(("：", ":")):
+                lead = sentence
 
 
-def parse_document(body: str, meta: dict[str, str]) -> list[_Para]:
-    """Cut a document body into paragraphs of sentences, each with its heading path."""
+PUNCT_HEADING_BREAKERS = set("。；;，,：:！？!?")
+
+
+def parse_document(body: str, meta: dict[str, str], doc: int = 0) -> list[_Block]:
+    """Cut a document body into blocks of sentences, each with its heading path.
+
+    A line that starts with a heading marker is a heading when it has no punctuation that ends
+    or joins clauses ("（三）实行蓝、黄、红三色管理"); a heading that ends in "：" introduces the
+    items below it; "（一）走访经常化。驻村干部要……" starts with a heading sentence; other marked
+    lines ("4.发放各种奖金津贴和福利补助；") are list items, i.e. body text. Headings are
+    retrievable passages themselves and, on the heading path, context for what follows.
+    """
     skip = {meta.get(k, "") for k in ("title", "doc_no", "issuer")} - {""}
     stack: list[tuple[int, str]] = []
-    paras: list[_Para] = []
+    blocks: list[_Block] = []
     lines = [_clean(line) for line in body.split("\n")]
-    table_header = ""
     caption = ""
-    in_table = False
+    current: _Block | None = None
+    item_levels: set[int] = set()  # marker levels used by list items (body lines) lately
+
+    def path(*extra: str) -> str:
+        return " > ".join([h for _, h in stack] + [e for e in extra if e])
+
+    def push(level: int, heading: str) -> None:
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, heading))
+        for lv in [lv for lv in item_levels if lv >= level]:
+            item_levels.discard(lv)
+
     for i, line in enumerate(lines):
         if not line or line in skip or DATE_LINE.match(line) or not re.search(r"\w", line):
             continue
-        m = HEADING.match(line)
         is_row = CELL_SEP in line
-        if m and not is_row:
+        m = None if is_row else HEADING.match(line)
+        if m:
             level = LEVELS[m.lastgroup or "l1"]
             first = _split_sentences(line)[0]
-            if len(line) <= HEADING_LINE_MAX and len(first) >= len(line) - 1:
-                # A heading on its own line.
-                while stack and stack[-1][0] >= level:
-                    stack.pop()
-                stack.append((level, line.rstrip("。")))
-                in_table, caption = False, ""
+            body_punct = PUNCT_HEADING_BREAKERS & set(line.rstrip("。"))
+            short = len(line) <= HEADING_LINE_MAX
+            lead = short and line.endswith(("：", ":")) and len(first) == len(line)
+            # The last item of a list ("（4）参与县外核查（每天加1分）") often lacks the "；" of
+            # its siblings: a line at a level list items use is an item, not a heading.
+            if (short and not body_punct and level not in item_levels) or lead:
+                # A heading on its own line (or an article that introduces a list): it opens
+                # a block, so that what is shown for it is the heading and the text below it.
+                push(level, line.rstrip("。：:"))
+                current = _Block(doc, path())
+                blocks.append(current)
+                current.add_heading(line)
+                caption = ""
                 continue
-            if len(first) <= INLINE_HEADING_MAX:
+            rest = line[len(first) :]
+            inline_max = ARTICLE_TITLE_MAX if m.lastgroup == "article" else INLINE_HEADING_MAX
+            if len(first) <= inline_max and rest and first.endswith("。") and level not in item_levels:
                 # "（一）走访经常化。正文……": the heading starts the paragraph.
-                while stack and stack[-1][0] >= level:
-                    stack.pop()
-                section = " > ".join([h for _, h in stack] + [first.rstrip("。；：:")])
-                rest = _split_sentences(line[len(first):])
-                stack.append((level, first.rstrip("。；：:")))
-                if rest:
-                    paras.append(_Para(0, section, rest))
-                in_table, caption = False, ""
+                push(level, first.rstrip("。"))
+                current = _Block(doc, path())
+                blocks.append(current)
+                current.add_heading(first)
+                current.add_line(_split_sentences(rest), new_line=False)
+                caption = ""
                 continue
+            if m.lastgroup in ("article", "chapter"):
+                # "第一条为……": an article is its own section even when it has no title.
+                push(level, m.group(0))
+                current = _Block(doc, path())
+                blocks.append(current)
+                current.add_line(_split_sentences(line))
+                caption = ""
+                continue
+            if level in LIST_LEVELS:
+                item_levels.add(level)
         if is_row:
             cells = [c.strip() for c in line.split(CELL_SEP)]
-            text = CELL_JOIN.join(cells)
-            if not in_table:
-                in_table, table_header = True, text
-                section = " > ".join([h for _, h in stack] + ([caption] if caption else []))
-                paras.append(_Para(0, section, [], table=True, header=table_header))
-            paras[-1].sentences.append(text)
+            if current is None or not current.table:
+                current = _Block(doc, path(caption), table=True, header=CELL_JOIN.join(cells))
+                blocks.append(current)
+            current.add_row(cells)
             continue
-        next_is_row = i + 1 < len(lines) and CELL_SEP in lines[i + 1]
-        if in_table and len(line) <= HEADING_LINE_MAX and not re.search(f"[{SENTENCE_END}]", line[:-1]):
-            # A short line inside a table: a row with a single cell ("1", "合计").
-            paras[-1].sentences.append(line)
+        short = len(line) <= HEADING_LINE_MAX and not (PUNCT_HEADING_BREAKERS & set(line[:-1]))
+        following = next((x for x in lines[i + 1 :] if x), "")
+        if short and len(line) <= CHAPTER_MAX and not PUNCT_HEADING_BREAKERS & set(line) and ARTICLE.match(following):
+            # "总则", "考核管理": a chapter title (its "第X章" lost) before the articles.
+            push(LEVELS["chapter"], line)
+            current = _Block(doc, path())
+            blocks.append(current)
+            current.add_heading(line)
+            caption = ""
             continue
-        in_table = False
-        if next_is_row and len(line) <= HEADING_LINE_MAX and not re.search(f"[{SENTENCE_END}]", line):
+        if current is not None and current.table and short:
+            current.add_line([line])  # a row with a single cell ("1", "合计")
+            continue
+        if short and i + 1 < len(lines) and CELL_SEP in lines[i + 1] and not line.endswith("。"):
             caption = line  # the title of the table below
+            current = None
             continue
-        caption = ""
-        section = " > ".join(h for _, h in stack)
-        paras.append(_Para(0, section, _split_sentences(line)))
-    return paras
+        if current is None or current.table:
+            current = _Block(doc, path())
+            blocks.append(current)
+            caption = ""
+        current.add_line(_split_sentences(line))
+    return blocks
 
 
 # --------------------------------------------------------------------------------------------
@@ -280,7 +423,7 @@ def parse_document(body: str, meta: dict[str, str]) -> list[_Para]:
 
 @dataclass(frozen=True)
 class SynonymRule:
-    patterns: tuple[str, ...]  # colloquial phrases; "…" stands for up to four characters
+    patterns: tuple[str, ...]  # colloquial phrases; "…" stands for up to six characters
     words: tuple[str, ...]  # document words
     regex: re.Pattern[str] = field(compare=False, repr=False, default=re.compile(r"(?!)"))
 
@@ -296,7 +439,7 @@ def parse_synonyms(text: str) -> list[SynonymRule]:
         words = tuple(right.split())
         if not patterns or not words:
             continue
-        regex = re.compile("|".join(".{0,4}".join(map(re.escape, p.split("…"))) for p in patterns))
+        regex = re.compile("|".join(".{0,6}".join(map(re.escape, p.split("…"))) for p in patterns))
         rules.append(SynonymRule(patterns, words, regex))
     return rules
 
@@ -315,25 +458,68 @@ def parse_userdict(text: str) -> list[tuple[str, int | None, str | None]]:
     return entries
 
 
-def make_tokenizer(userdict_entries: list[tuple[str, int | None, str | None]] | None = None) -> Any:
-    """A private jieba tokenizer, initialised now (the ~0.5 s dictionary load happens here)."""
+@functools.lru_cache(maxsize=4)
+def make_tokenizer(userdict_entries: tuple[tuple[str, int | None, str | None], ...] = ()) -> Any:
+    """A private jieba tokenizer with the user words, initialised now (jieba's ~0.5 s dictionary
+    load happens here). One per user dictionary and process: it is only read once built."""
     import jieba
 
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    jieba.setLogLevel(logging.WARNING)
+    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict..." lines are debug noise
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     for word, freq, tag in userdict_entries or ():
-        tokenizer.add_word(word, freq, tag)
+        tokenizer.add_word(_normalise(word), freq, tag)  # text is cut normalised ("D级" -> "d级")
     return tokenizer
 
 
+# Full-width digits and letters to ASCII, capitals to small, ①-⑨ to 1-9 (the documents write
+# "20天", cadres may type "２０天"): one character for one, so positions hold in the original.
+_NORMALISE = str.maketrans(
+    {
+        **{0xFF10 + k: str(k) for k in range(10)},
+        **{0xFF21 + k: chr(ord("a") + k) for k in range(26)},
+        **{0xFF41 + k: chr(ord("a") + k) for k in range(26)},
+        **{ord("A") + k: chr(ord("a") + k) for k in range(26)},
+        **{0x2460 + k: str(k + 1) for k in range(9)},
+    }
+)
+
+
 def _normalise(text: str) -> str:
-    # Full-width digits and letters to ASCII (the documents write "20天", cadres may type "２０天").
-    return "".join(unicodedata.normalize("NFKC", ch) if ch.isalnum() else ch for ch in text)
+    return text.translate(_NORMALISE)
 
 
 WORD = re.compile(r"\w")
+RUN = re.compile(r"\w+")
+CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_NUMBER = re.compile(r"[零一二两三四五六七八九十百]+(?=[个名人户天日年月周次篇分倍套元万千件条项岁期届趟回遍夜])")
+
+
+def _cn_value(numeral: str) -> int | None:
+    total, digit = 0, None
+    for ch in numeral:
+        if ch in CN_DIGITS:
+            if digit is not None:
+                return None  # "三五" and the like: not a number
+            digit = CN_DIGITS[ch]
+        elif ch == "十":
+            total += (digit if digit is not None else 1) * 10
+            digit = None
+        elif ch == "百":
+            total += (digit if digit is not None else 1) * 100
+            digit = None
+    return total + (digit or 0)
+
+
+def cn_to_digits(text: str) -> str:
+    """"请两天假" -> "请2天假": Chinese numerals before a measure word, as the documents' digits."""
+
+    def repl(m: re.Match[str]) -> str:
+        value = _cn_value(m.group(0))
+        # "一" is mostly "a" or "per" in speech ("一年要去几次"), not the number the documents write.
+        return str(value) if value and value > 1 else m.group(0)
+
+    return CN_NUMBER.sub(repl, text)
 
 
 def cut_words(tokenizer: Any, text: str) -> list[str]:
@@ -341,58 +527,76 @@ def cut_words(tokenizer: Any, text: str) -> list[str]:
     return [w.lower() for w in tokenizer.cut_for_search(text) if WORD.search(w)]
 
 
+def char_bigrams(text: str) -> list[str]:
+    """Character bigrams inside runs of word characters, marked so they never meet a word."""
+    out: list[str] = []
+    for run in RUN.findall(text.lower()):
+        out.extend("§" + run[k : k + 2] for k in range(len(run) - 1))
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # Index
 
 
-def _hash_inputs(corpus_files: list[Path], userdict: Path, synonyms: Path, params: Params) -> str:
+def _hash_inputs(corpus_files: list[Path], userdict: Path, params: Params) -> str:
     import jieba
 
     h = hashlib.sha256()
-    h.update(f"v{INDEX_VERSION} jieba {jieba.__version__} {json.dumps(asdict(params), sort_keys=True)}".encode())
+    index_params = {k: v for k, v in asdict(params).items() if k in INDEX_PARAMS}
+    h.update(f"v{INDEX_VERSION} jieba {jieba.__version__} {json.dumps(index_params, sort_keys=True)}".encode())
+    h.update(Path(__file__).read_bytes())  # the code that builds the index
     for path in [*corpus_files, userdict]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
-    # The synonyms do not enter the index; they are read on every load.
+    # The synonyms and the query-side parameters do not enter the index.
     return h.hexdigest()[:32]
 
 
-def _build_index(
-    docs_meta: list[dict[str, str]], paras: list[_Para], tokenizer: Any, params: Params
-) -> dict[str, Any]:
-    """Units (sentences and table rows) with their display windows, and BM25F postings."""
-    units: list[list[Any]] = []  # [doc, section, text, shown, start, end]
-    fields_tokens: list[tuple[list[str], list[str], list[str], list[str]]] = []
-    title_tokens = [cut_words(tokenizer, m.get("title", "")) for m in docs_meta]
-    section_cache: dict[str, list[str]] = {}
-    for para in paras:
-        sents = para.sentences
-        toks = [cut_words(tokenizer, s) for s in sents]
-        if para.section not in section_cache:
-            section_cache[para.section] = cut_words(tokenizer, para.section)
-        head = section_cache[para.section]
-        if para.table and para.header:
-            head = head + cut_words(tokenizer, para.header)
+INDEX_PARAMS = ("k1", "b", "w_core", "w_ctx", "w_head", "w_title", "w_bigram", "context_chars")
+FIELDS = 5  # sentence, neighbours, heading path (+ lead-in, table header), title, sentence bigrams
+
+
+def _build_index(docs_meta: list[dict[str, str]], blocks: list[_Block], tokenizer: Any, params: Params) -> dict[str, Any]:
+    """Units (sentences, table rows, headings) with what is shown for them, and BM25F postings."""
+    units: list[list[Any]] = []  # [doc, section, sentence, shown]
+    fields_tokens: list[tuple[list[str], ...]] = []
+    title_tokens = [cut_words(tokenizer, _normalise(m.get("title", ""))) for m in docs_meta]
+    memo: dict[str, list[str]] = {}
+
+    def words(text: str) -> list[str]:
+        if text not in memo:
+            memo[text] = cut_words(tokenizer, _normalise(text))
+        return memo[text]
+
+    for block in blocks:
+        sents = block.sentences
+        toks = [words(s) for s in sents]
+        head_base = words(block.section) + (words(block.header) if block.table and block.header else [])
         for i, sentence in enumerate(sents):
             if not WORD.search(sentence):
                 continue
-            shown, start, end = _window(sents, i, para.header if para.table else "", params.context_chars, para.table)
+            shown = _window(block, i, params.context_chars)
             ctx = (toks[i - 1] if i > 0 else []) + (toks[i + 1] if i + 1 < len(sents) else [])
-            units.append([para.doc, para.section, sentence, shown, start, end])
-            fields_tokens.append((toks[i], ctx, head, title_tokens[para.doc]))
+            head = head_base + (words(block.leads[i]) if block.leads[i] else [])
+            units.append([block.doc, block.section, sentence, shown, int(i in block.headings)])
+            fields_tokens.append((toks[i], ctx, head, title_tokens[block.doc], char_bigrams(_normalise(sentence))))
 
-    weights = (params.w_core, params.w_ctx, params.w_head, params.w_title)
+    weights = (params.w_core, params.w_ctx, params.w_head, params.w_title, params.w_bigram)
     n = len(units)
-    avg = [max(1e-9, sum(len(f[k]) for f in fields_tokens) / max(1, n)) for k in range(4)]
+    avg = [max(1e-9, sum(len(f[k]) for f in fields_tokens) / max(1, n)) for k in range(FIELDS)]
     df: dict[str, int] = defaultdict(int)
     for f in fields_tokens:
-        for term in set(f[0]) | set(f[1]) | set(f[2]) | set(f[3]):
+        for term in dict.fromkeys(itertools.chain(*f)):  # (first-seen order: a reproducible cache file)
             df[term] += 1
-    postings: dict[str, list[list[float]]] = defaultdict(list)
-    unit_terms: list[list[str]] = []
+    idf = {term: math.log(1 + (n - d + 0.5) / (d + 0.5)) for term, d in df.items()}
+    postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+    k1 = params.k1
     for uid, f in enumerate(fields_tokens):
         tf: dict[str, float] = defaultdict(float)
-        for k in range(4):
+        for k in range(FIELDS):
+            if not weights[k]:
+                continue
             norm = 1 - params.b + params.b * len(f[k]) / avg[k]
             counts: dict[str, int] = defaultdict(int)
             for term in f[k]:
@@ -400,24 +604,19 @@ def _build_index(
             for term, c in counts.items():
                 tf[term] += weights[k] * c / norm
         for term, t in tf.items():
-            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
-            postings[term].append([uid, round(idf * t * (params.k1 + 1) / (t + params.k1), 5)])
-        unit_terms.append(sorted(set(f[0]) | set(f[1]) | set(f[2])))
-    return {
-        "units": units,
-        "postings": postings,
-        "df": dict(df),
-        "n": n,
-        "unit_terms": unit_terms,
-    }
+            uids, contributions = postings[term]
+            uids.append(uid)
+            contributions.append(round(idf[term] * t * (k1 + 1) / (t + k1), 5))
+    return {"units": units, "postings": dict(postings), "df": dict(df), "n": n}
 
 
-def _window(sents: list[str], i: int, header: str, budget: int, table: bool) -> tuple[str, int, int]:
-    """The text shown for sentence i: it, plus neighbours while within `budget` characters.
+def _window(block: _Block, i: int, budget: int) -> str:
+    """The text shown for sentence i: it and its neighbours in the block, at most MAX_CHARS.
 
-    Returns the text and the start/end of sentence i inside it.
+    Neighbours are added (next, then previous, alternately) while the whole stays within
+    `budget` characters; a table row also gets the table's header row when it fits.
     """
-    sep = "\n" if table else ""
+    sents = block.sentences
     lo, hi = i, i + 1
     size = len(sents[i])
     grow = True
@@ -431,60 +630,107 @@ def _window(sents: list[str], i: int, header: str, budget: int, table: bool) -> 
             size += len(sents[lo - 1])
             lo -= 1
             grow = True
-    parts = sents[lo:hi]
-    if table and header and lo > 0 and size + len(header) <= MAX_CHARS:
-        parts = [header, *parts]
-    text = sep.join(parts)
-    start = text.find(sents[i]) if sents[i] else 0
-    shown, start, end = _cut(text, max(start, 0), max(start, 0) + len(sents[i]))
-    return shown, start, end
+    pieces: list[str] = []
+    start = end = 0
+    for k in range(lo, hi):
+        if k > lo and block.new_line[k]:
+            pieces.append("\n")
+        if k == i:
+            start = sum(len(p) for p in pieces)
+            end = start + len(sents[k])
+        pieces.append(sents[k])
+    text = "".join(pieces)
+    if block.table and block.header and lo > 0 and len(text) + len(block.header) + 1 <= MAX_CHARS:
+        text = block.header + "\n" + text
+        start, end = start + len(block.header) + 1, end + len(block.header) + 1
+    return _cut(text, start, end)
 
 
-def _cut(text: str, start: int, end: int, limit: int = MAX_CHARS) -> tuple[str, int, int]:
-    """At most `limit` characters of `text` around [start, end), cut at clause boundaries."""
+def _cut(text: str, start: int, end: int, limit: int = MAX_CHARS) -> str:
+    """At most `limit` characters of `text` around the answering sentence text[start:end].
+
+    Whole sentences (or lines) around it are kept while they fit. A sentence longer than the
+    limit on its own is cut after its last clause that fits and marked with "…".
+    """
     if len(text) <= limit:
-        return text, start, end
+        return text
     if end - start > limit:
-        # The sentence alone is too long: keep its beginning up to a clause boundary.
-        piece = text[start : start + limit]
+        piece = text[start : start + limit - 1]
         cut = max(piece.rfind(c) for c in CLAUSE_END + SENTENCE_END)
-        if cut >= limit // 2:
-            piece = piece[: cut + 1]
-        return piece, 0, len(piece)
-    # Grow around the sentence: whole sentences first, then clauses.
+        return (piece[: cut + 1] if cut >= limit // 2 else piece) + "…"
+    marks = SENTENCE_END + "\n"
     lo, hi = start, end
-    left_cuts = sorted({k + 1 for k, c in enumerate(text[:start]) if c in SENTENCE_END + "\n"}, reverse=True)
-    right_cuts = sorted({k + 1 for k, c in enumerate(text) if k >= end and c in SENTENCE_END + "\n"})
-    changed = True
-    while changed:
-        changed = False
-        if right_cuts and right_cuts[0] - lo <= limit:
-            hi = right_cuts.pop(0)
-            changed = True
-        if left_cuts and hi - left_cuts[0] <= limit:
-            lo = left_cuts.pop(0)
-            changed = True
-    piece = text[lo:hi].strip("\n")
-    offset = text[lo:hi].find(piece)
-    return piece, start - lo - offset, end - lo - offset
+    grew = True
+    while grew:
+        grew = False
+        nxt = next((k + 1 for k in range(hi, len(text)) if text[k] in marks), len(text))
+        if nxt > hi and nxt - lo <= limit:
+            hi, grew = nxt, True
+        prv = next((k + 1 for k in range(lo - 2, -1, -1) if text[k] in marks), 0)
+        if prv < lo and hi - prv <= limit:
+            lo, grew = prv, True
+    return text[lo:hi].strip("\n")
 
 
 # --------------------------------------------------------------------------------------------
 # The engine
 
 
+QUESTION_WORD = re.compile(r"^(?:几|多少|哪|啥|什么|怎么|怎样|咋|多久|多长|多大|多高|多远|为何|为啥|是否|能否|可否|有没有|是不是|要不要|能不能|可不可以)")
+# "能不能报考……", "是不是每个季度……": the frame of a yes-no question carries no content.
+QUESTION_FRAME = re.compile(
+    r"能不能|可不可以|可以不可以|行不行|是不是|要不要|有没有|会不会|需不需要|用不用|给不给|算不算|该不该|够不够|对不对|还能不能"
+)
+MODAL_CHARS = set("能要得想还会就都也被把给让的了着过吗呢")
+
+
+def _content_words(token: str, vocabulary: dict[str, int]) -> list[str]:
+    """The content words in one precise-mode token of a question (none for question words).
+
+    jieba's dictionary glues modal characters onto neighbours ("能领", "假要", "要交"); when such
+    a word is not in the documents, the modal character is dropped.
+    """
+    if token in STOPWORDS or not WORD.search(token) or QUESTION_WORD.match(token):
+        return []
+    if token not in vocabulary and len(token) >= 2:
+        kept = "".join(ch for ch in token if ch not in MODAL_CHARS)
+        if kept != token:
+            return [kept] if kept and kept not in STOPWORDS and WORD.search(kept) else []
+    return [token]
+
+
+@dataclass
+class _Concept:
+    """One thing the question is about: a word the cadre typed, or a phrase a synonym rule read.
+
+    A passage scores for a concept by its best representation (the word itself, its shorter
+    dictionary words, its character bigrams, its synonyms), so a long word cut into many pieces
+    does not count many times over.
+    """
+
+    word: str
+    typed: bool  # the cadre typed it (else only a synonym rule read it from the question)
+    reps: list[tuple[float, list[tuple[str, float]]]]  # (weight, [(index term, share)])
+    covers: set[str]  # strings whose presence in a passage means the concept is there
+    idf: float = 0.0  # its weight in the coverage check (set once the question is read)
+    grams: tuple[str, ...] = ()  # character bigrams for partial coverage of a long word
+
+
 @dataclass
 class _Query:
-    terms: dict[str, float]  # word -> weight
-    typed: list[str]  # content words the cadre typed
-    alternatives: dict[str, set[str]]  # typed word -> words that cover it
+    concepts: list[_Concept]
     regions: set[str]
     foreign: bool
     money: bool
     kinds: tuple[str, ...]  # "money", "freq", "when", "count"
 
+    def terms(self) -> set[str]:
+        return {t for c in self.concepts for _, rep in c.reps for t, _ in rep}
+
 
 class PocketBook:
+    """The searchable corpus. Build it with `load` (or `default_pocketbook()`), then `ask`."""
+
     def __init__(
         self,
         index: dict[str, Any],
@@ -495,18 +741,21 @@ class PocketBook:
     ) -> None:
         self.params = params
         self._docs = docs
-        self._units = index["units"]
-        self._postings: dict[str, list[list[float]]] = index["postings"]
+        self._units: list[list[Any]] = index["units"]
+        self._postings: dict[str, tuple[list[int], list[float]]] = index["postings"]
         self._df: dict[str, int] = index["df"]
         self._n: int = index["n"]
-        self._unit_terms = [frozenset(t) for t in index["unit_terms"]]
         self._synonyms = synonyms
         self._tokenizer = tokenizer
         self._max_idf = math.log(1 + (self._n + 0.5) / 0.5)
-        self._region_units: dict[str, frozenset[int]] = {}
-        for region in REGION_WORDS:
-            docs_in = {i for i, d in enumerate(docs) if d.get("region") == region}
-            self._region_units[region] = frozenset(u for u, unit in enumerate(self._units) if unit[0] in docs_in)
+        self._region_of_unit = [docs[unit[0]].get("region", "") for unit in self._units]
+        self._plain = [
+            _normalise(f"{unit[3]}{unit[1]}{docs[unit[0]].get('title', '')}") for unit in self._units
+        ]  # what coverage looks for words in: shown text, heading path, title
+        # Per unit: the score factor that does not depend on the question, and which kinds of
+        # answer the sentence (and the text shown for it) holds.
+        self._factor = [params.heading_factor if unit[4] else 1.0 for unit in self._units]
+        self._flags = [_kind_flags(unit[2], unit[3]) for unit in self._units]
 
     # -- loading
 
@@ -541,67 +790,111 @@ class PocketBook:
             meta.setdefault("region", "")
             docs.append(meta)
             bodies.append(body)
-        tokenizer = make_tokenizer(userdict_entries)
+        tokenizer = make_tokenizer(tuple(userdict_entries))
 
-        key = _hash_inputs(files, userdict, synonyms, params)
-        cache_file = Path(cache_dir) / f"pocketbook-{key}.json" if cache_dir is not None else None
+        cache_file = None
+        if cache_dir is not None:
+            cache_file = Path(cache_dir) / f"pocketbook-{_hash_inputs(files, userdict, params)}.json"
         index = _read_cache(cache_file) if cache_file else None
-        if index is None:
-            paras: list[_Para] = []
-            for d, body in enumerate(bodies):
-                for para in parse_document(body, docs[d]):
-                    para.doc = d
-                    paras.append(para)
-            index = _build_index(docs, paras, tokenizer, params)
-            if cache_file:
-                _write_cache(cache_file, index)
+        if index is not None:
+            try:
+                return cls(index, docs, rules, tokenizer, params)
+            except Exception as exc:  # noqa: BLE001 - a cache that does not fit: build afresh
+                log.warning("pocket-book cache %s does not fit (%s); rebuilding", cache_file, exc)
+        blocks = [b for d, body in enumerate(bodies) for b in parse_document(body, docs[d], d)]
+        index = _build_index(docs, blocks, tokenizer, params)
+        if cache_file:
+            _write_cache(cache_file, index)
+            for stale in cache_file.parent.glob("pocketbook-*.json"):
+                if stale != cache_file:
+                    try:
+                        stale.unlink()
+                    except OSError:
+                        pass
         return cls(index, docs, rules, tokenizer, params)
 
+    @property
+    def size(self) -> int:
+        """The number of indexed units (sentences, table rows, headings)."""
+        return len(self._units)
+
     # -- questions
+
+    def _representation(self, word: str) -> list[tuple[str, float]]:
+        """Index terms for a word: itself when indexed, else its search-mode pieces, shared."""
+        if word in self._df:
+            return [(word, 1.0)]
+        pieces = [
+            w
+            for w in dict.fromkeys(cut_words(self._tokenizer, word))
+            if w in self._df and w not in STOPWORDS and (len(w) > 1 or w.isdigit())
+        ]
+        return [(w, 1.0 / len(pieces)) for w in pieces]
 
     def _parse_question(self, question: str) -> _Query:
         q = "".join(_normalise(question).split())
         regions: set[str] = set()
-        for region, words in REGION_WORDS.items():
-            if any(w in q for w in words):
+        for region, names in REGION_WORDS.items():
+            if any(w in q for w in names):
                 regions.add(region)
         for province, regs in PROVINCE_REGIONS.items():
             if province in q:
                 regions.update(regs)
-        masked = q
-        for words in [*REGION_WORDS.values(), tuple(PROVINCE_REGIONS)]:
-            for w in words:
-                masked = masked.replace(w, "　" * len(w))
+        masked = PLACE_SUFFIX.sub(lambda m: "，" * len(m.group(0)), q)
+        masked = QUESTION_FRAME.sub(lambda m: "，" * len(m.group(0)), masked)
         foreign = any(place in masked for place in OTHER_PLACES)
+        masked = OTHER_PLACE_PATTERN.sub(lambda m: "，" * len(m.group(0)), masked)
 
-        typed: list[str] = []
-        spans: list[tuple[str, int, int]] = []
-        for word, start, end in self._tokenizer.tokenize(masked, mode="search"):
-            w = word.lower()
-            if not WORD.search(w) or w in STOPWORDS:
-                continue
-            if len(w) == 1 and w not in self._df:
-                continue
-            spans.append((w, start, end))
-            if w not in typed:
-                typed.append(w)
-        # Drop typed words that only repeat a longer typed word's characters ("小额" inside "小额信贷").
-        terms: dict[str, float] = {w: 1.0 for w in typed}
-        alternatives: dict[str, set[str]] = {w: {w} for w in typed}
+        p = self.params
+        concepts: list[_Concept] = []
+        spans: list[tuple[_Concept, int, int]] = []
+        pos = 0
+        for token in self._tokenizer.cut(masked):
+            start, pos = pos, pos + len(token)
+            for word in _content_words(token, self._df):
+                if any(c.word == word for c in concepts):
+                    continue
+                digits = cn_to_digits(word)
+                weight = p.w_single if len(word) == 1 else 1.0
+                reps: list[tuple[float, list[tuple[str, float]]]] = []
+                for form in dict.fromkeys((word, digits)):
+                    whole = self._representation(form)
+                    if whole:
+                        reps.append((weight, whole))
+                    pieces = [
+                        w
+                        for w in dict.fromkeys(cut_words(self._tokenizer, form))
+                        if w != form and w in self._df and (len(w) > 1 or form != word or w.isdigit())
+                    ]
+                    if len(pieces) > 1:
+                        reps.append((weight, [(w, 1.0 / len(pieces)) for w in pieces]))
+                    grams = list(dict.fromkeys(char_bigrams(form)))
+                    if p.w_bigram and grams:
+                        reps.append((weight * p.w_bigram, [(g, 1.0 / len(grams)) for g in grams]))
+                concept = _Concept(word, True, reps, {word, digits})
+                concepts.append(concept)
+                spans.append((concept, start, pos))
         for rule in self._synonyms:
-            for m in rule.regex.finditer(q):
-                expansion: list[str] = []
-                for word in rule.words:
-                    expansion.extend(cut_words(self._tokenizer, word))
-                for w in expansion:
-                    if w in STOPWORDS:
-                        continue
-                    terms[w] = max(terms.get(w, 0.0), self.params.w_synonym)
-                for w, start, end in spans:
-                    if start < m.end() and m.start() < end:
-                        alternatives[w].update(expansion)
-        kinds = []
-        money = bool(MONEY_ASK.search(q)) and bool(QUANTITY_ASK.search(q) or "钱" in q)
+            for m in rule.regex.finditer(masked):
+                expansions = [(w, self._representation(_normalise(w))) for w in rule.words]
+                expansions = [(w, rep) for w, rep in expansions if rep]
+                hit = [c for c, start, end in spans if start < m.end() and m.start() < end]
+                if not hit:
+                    hit = [_Concept(m.group(0), False, [], set())]
+                    concepts.append(hit[0])
+                for concept in hit:
+                    for w, rep in expansions:
+                        concept.reps.append((p.w_synonym, rep))
+                        concept.covers.add(_normalise(w))
+        concepts = [c for c in concepts if c.reps or c.typed]
+        for c in concepts:
+            c.idf = self._concept_idf(c)
+            c.covers.discard("")
+            if c.typed and len(c.word) >= 3:
+                c.grams = tuple(c.word[k : k + 2] for k in range(len(c.word) - 1))
+
+        kinds: list[str] = []
+        money = bool(MONEY_ASK.search(q))
         if money:
             kinds.append("money")
         if FREQ_ASK.search(q):
@@ -610,7 +903,7 @@ class PocketBook:
             kinds.append("when")
         if COUNT_ASK.search(q):
             kinds.append("count")
-        return _Query(terms, typed, alternatives, regions, foreign, money, tuple(kinds))
+        return _Query(concepts, regions, foreign, money, tuple(kinds))
 
     def _idf(self, term: str) -> float:
         df = self._df.get(term)
@@ -618,52 +911,115 @@ class PocketBook:
             return self._max_idf
         return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
 
-    def _type_match(self, kinds: tuple[str, ...], text: str) -> bool:
-        for kind in kinds:
-            pattern = {"money": MONEY_TEXT, "freq": FREQ_TEXT, "when": WHEN_TEXT, "count": NUMBER_TEXT}[kind]
-            if pattern.search(text):
-                return True
-        return False
+    def _concept_idf(self, concept: _Concept) -> float:
+        """How much a question word counts when checking that a passage covers the question.
+
+        A word the documents use counts by its inverse document frequency. A word they never
+        use is either the topic the documents do not cover ("党费", "驾照": rare in general
+        Chinese, so rare in jieba's dictionary) and counts fully, or colloquial filler ("拿",
+        "下去": common words) or a segmentation fragment ("太偏": not in jieba's dictionary at
+        all), which count little.
+        """
+        if not concept.typed:
+            return 0.0  # a phrase only a synonym rule read does not count for coverage
+        word = cn_to_digits(concept.word)
+        if word in self._df:
+            return self._idf(word)
+        freq = self._tokenizer.FREQ.get(concept.word, 0)
+        if freq and math.log(self._tokenizer.total / freq) >= self.params.topic_idf:
+            return self._max_idf
+        return self._max_idf * self.params.filler_weight
 
     def _coverage(self, query: _Query, uid: int) -> float:
-        terms = self._unit_terms[uid]
-        shown = self._units[uid][3]
+        """Share of the question's informative wording (idf-weighted) that the passage holds."""
+        plain = self._plain[uid]
         total = covered = 0.0
-        for w in query.typed:
-            idf = self._idf(w)
+        for concept in query.concepts:
+            idf = concept.idf
+            if not idf:
+                continue
             total += idf
-            if any(a in terms or a in shown for a in query.alternatives[w]):
+            if any(a in plain for a in concept.covers):
                 covered += idf
+            elif concept.grams:
+                covered += idf * sum(g in plain for g in concept.grams) / len(concept.grams)
         return covered / total if total else 0.0
 
-    def _rank(self, query: _Query) -> list[tuple[float, int]]:
+    def _rank(self, query: _Query, depth: int = CANDIDATES) -> list[tuple[float, int]]:
+        """The best `depth` units by score, best first: the head re-ranked by coverage."""
+        postings = self._postings
         scores: dict[int, float] = defaultdict(float)
-        for term, weight in query.terms.items():
-            for uid, contribution in self._postings.get(term, ()):
-                scores[int(uid)] += weight * contribution
+        for concept in query.concepts:
+            # A concept scores by its best representation in each unit.
+            best: dict[int, float] = {}
+            for weight, rep in concept.reps:
+                if len(rep) == 1:
+                    term, share = rep[0]
+                    uids, contributions = postings.get(term, EMPTY_POSTING)
+                    f = weight * share
+                    for uid, c in zip(uids, contributions, strict=True):
+                        s = f * c
+                        if s > best.get(uid, 0.0):
+                            best[uid] = s
+                    continue
+                acc: dict[int, float] = defaultdict(float)
+                for term, share in rep:
+                    uids, contributions = postings.get(term, EMPTY_POSTING)
+                    f = weight * share
+                    for uid, c in zip(uids, contributions, strict=True):
+                        acc[uid] += f * c
+                for uid, s in acc.items():
+                    if s > best.get(uid, 0.0):
+                        best[uid] = s
+            for uid, s in best.items():
+                scores[uid] += s
         if not scores:
             return []
         p = self.params
-        boosted: set[int] = set()
-        for region in query.regions:
-            boosted |= self._region_units[region]
-        ranked: list[tuple[float, int]] = []
+        factor = self._factor
+        flags = self._flags
+        asked = 0
+        for kind in query.kinds:
+            asked |= KIND_BITS[kind]
+        type_boost = 1 + p.type_boost
+        money_boost = 1 + p.money_boost if query.money else 1.0
+        region_boost = 1 + p.region_boost
+        regions = query.regions
+        region_of = self._region_of_unit
+        items: list[tuple[float, int]] = []
         for uid, score in scores.items():
-            if uid in boosted:
-                score *= 1 + p.region_boost
-            if query.kinds and p.type_boost and self._type_match(query.kinds, self._units[uid][2]):
-                score *= 1 + p.type_boost
-            ranked.append((score, uid))
-        ranked.sort(key=lambda x: (-x[0], x[1]))
+            score *= factor[uid]
+            if regions and region_of[uid] in regions:
+                score *= region_boost
+            if flags[uid] & asked:
+                score *= type_boost
+            if flags[uid] & MONEY_IN_SENTENCE:
+                score *= money_boost
+            items.append((score, uid))
+        ranked = heapq.nsmallest(max(depth, p.rerank_depth), items, key=lambda x: (-x[0], x[1]))
+        if p.coverage_power:
+            # Re-rank the head of the list by how much of the question each passage holds.
+            head = [(s * self._coverage(query, uid) ** p.coverage_power, uid) for s, uid in ranked[: p.rerank_depth]]
+            head.sort(key=lambda x: (-x[0], x[1]))
+            ranked = head + ranked[p.rerank_depth :]
+        if query.money and not flags[ranked[0][1]] & MONEY_SHOWN:
+            # An amount of money is asked for: a close runner-up that states one goes first.
+            top = ranked[0][0]
+            for k, (score, uid) in enumerate(ranked[1 : p.money_window], start=1):
+                if score >= p.money_ratio * top and flags[uid] & MONEY_SHOWN:
+                    ranked.insert(0, ranked.pop(k))
+                    break
         return ranked
 
     def _passage(self, uid: int, score: float) -> Passage:
-        doc, section, _text, shown, _s, _e = self._units[uid]
+        doc, section, _sentence, shown, _heading = self._units[uid]
         meta = self._docs[doc]
-        return Passage(text=shown, doc=meta.get("title", ""), section=section, source=meta.get("source", ""), score=round(score, 4))
+        return Passage(
+            text=shown, doc=meta.get("title", ""), section=section, source=meta.get("source", ""), score=round(score, 4)
+        )
 
     def abstain_reason(self, question: str) -> str | None:
-        """Why `ask` abstains on this question (None when it answers); for tuning and tests."""
+        """Why `ask` abstains on this question (None when it answers)."""
         query = self._parse_question(question)
         return self._abstain(query, self._rank(query))
 
@@ -671,31 +1027,33 @@ class PocketBook:
         p = self.params
         if query.foreign and not query.regions:
             return "place"
-        if not ranked or not query.typed:
+        if not ranked or not any(c.typed for c in query.concepts):
             return "nothing"
         score, uid = ranked[0]
         if score < p.min_score:
             return "score"
         if self._coverage(query, uid) < p.min_coverage:
             return "coverage"
-        if p.money_check and query.money and not MONEY_TEXT.search(self._units[uid][3]):
+        if p.money_check and query.money and not self._flags[uid] & MONEY_SHOWN:
             return "money"
         return None
 
     def ask(self, question: str, top_k: int = 3) -> Answer:
+        """The best passages for a question (at most `top_k`, at least one), or an abstention.
+
+        Pure CPU: no I/O after `load`.
+        """
+        top_k = max(1, top_k)
         query = self._parse_question(question)
-        ranked = self._rank(query)
+        ranked = self._rank(query, depth=max(CANDIDATES, 20 * top_k))
         if self._abstain(query, ranked) is not None:
             return Answer(question=question, abstained=True, passages=[])
         chosen: list[Passage] = []
-        seen: list[str] = []
         for score, uid in ranked:
             sentence = self._units[uid][2]
-            if any(sentence in shown for shown in seen):
+            if any(sentence in passage.text for passage in chosen):
                 continue  # already on screen inside a better passage
-            passage = self._passage(uid, score)
-            chosen.append(passage)
-            seen.append(passage.text)
+            chosen.append(self._passage(uid, score))
             if len(chosen) >= top_k:
                 break
         return Answer(question=question, abstained=False, passages=chosen)
@@ -708,10 +1066,12 @@ class PocketBook:
         """
         query = self._parse_question(question)
         text = passage.text
-        lowered = text.lower()
-        found = [t for t in query.terms if len(t) > 1 or t.isdigit() or t in query.typed]
-        found = [t for t in found if t and t in lowered]
-        found.sort(key=len, reverse=True)
+        lowered = _normalise(text)
+        candidates = {t for t in query.terms() if not t.startswith("§")}
+        for concept in query.concepts:
+            candidates |= concept.covers
+        # One character ("村", "2") would light up half the passage: words of two or more only.
+        found = sorted((t for t in candidates if len(t) > 1 and t in lowered), key=len, reverse=True)
         covered: list[tuple[int, int]] = []
         kept: list[tuple[int, str]] = []
         for term in found:
@@ -730,32 +1090,35 @@ class PocketBook:
 
 
 def _read_cache(path: Path) -> dict[str, Any] | None:
+    """The cached index, or None when it is missing, unreadable, corrupt or malformed.
+
+    The file is the SHA-256 of the JSON payload on the first line, then the payload.
+    """
     try:
-        with path.open(encoding="utf-8") as fh:
-            index = json.load(fh)
-        units, postings = index["units"], index["postings"]
-        if not isinstance(units, list) or not isinstance(postings, dict):
+        digest, _, payload = path.read_bytes().partition(b"\n")
+        if hashlib.sha256(payload).hexdigest().encode() != digest:
+            raise ValueError("checksum mismatch")
+        index = json.loads(payload)
+        units, postings, df, n = index["units"], index["postings"], index["df"], index["n"]
+        if not (isinstance(units, list) and isinstance(postings, dict) and isinstance(df, dict)):
             raise ValueError("bad shape")
-        n = int(index["n"])
-        if n != len(units) or len(index["unit_terms"]) != n or not isinstance(index["df"], dict):
-            raise ValueError("bad sizes")
-        for unit in units[:1] + units[-1:]:
-            if len(unit) != 6:
-                raise ValueError("bad unit")
+        if n != len(units) or not all(isinstance(u, list) and len(u) == 5 for u in units):
+            raise ValueError("bad units")
         return index
     except FileNotFoundError:
         return None
-    except Exception as exc:  # noqa: BLE001 - any damage means: rebuild
+    except Exception as exc:  # noqa: BLE001 - any damage only means: build afresh
         log.warning("pocket-book cache %s unusable (%s); rebuilding", path, exc)
         return None
 
 
 def _write_cache(path: Path, index: dict[str, Any]) -> None:
+    """Write the index atomically (temporary file, then rename); failing to write is no error."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
+        payload = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(index, fh, ensure_ascii=False, separators=(",", ":"))
+        tmp.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
         os.replace(tmp, path)
     except OSError as exc:
         log.warning("pocket-book cache %s not written (%s)", path, exc)

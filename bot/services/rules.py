@@ -114,6 +114,36 @@ class SpotCheckPlan(BaseModel):
     seconds_per_question: int = Field(default=120, ge=10, le=3600)
 
 
+class WeeklyAt(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weekday: int = Field(ge=1, le=7)  # ISO weekday, 1 = Monday
+    time: str
+
+
+class ReminderPlan(BaseModel):
+    """Built-in reminders; times are the team's local time. Work-related ones skip non-work days."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    checkin_nudge: str = "10:00"  # names who has not checked in (work days)
+    night_nudge: str | None = "21:00"  # names who has not recorded the night (profiles that count nights)
+    study: WeeklyAt | None = WeeklyAt(weekday=3, time="09:00")  # the weekly group study session
+    report_days: tuple[int, ...] = (14, 28)  # report to the township and sending unit (first work day on/after)
+    report_time: str = "09:00"
+    overdue_digest: WeeklyAt | None = WeeklyAt(weekday=1, time="09:30")
+    weekly_summary: WeeklyAt | None = WeeklyAt(weekday=1, time="08:30")
+    quiet_start: str = "22:00"
+    quiet_end: str = "07:00"
+
+    @field_validator("checkin_nudge", "night_nudge", "report_time", "quiet_start", "quiet_end")
+    @classmethod
+    def _clock(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_clock(value)
+        return value
+
+
 class RuleProfile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -125,6 +155,7 @@ class RuleProfile(BaseModel):
     visit_schedule: str
     quiz: QuizPlan = QuizPlan()
     spotcheck: SpotCheckPlan = SpotCheckPlan()
+    reminders: ReminderPlan = ReminderPlan()
     requirements: tuple[Requirement, ...]
     leave_approval: tuple[LeaveStep, ...] = ()
     sources: tuple[Source, ...]

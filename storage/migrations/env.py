@@ -13,10 +13,16 @@ from storage.engine import create_engine
 target_metadata = SQLModel.metadata
 
 
+def _ours(obj, name, type_, reflected, compare_to) -> bool:
+    # APScheduler keeps its own job table in the same PostgreSQL database.
+    return not (type_ == "table" and name == "apscheduler_jobs")
+
+
 def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=_ours,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

@@ -1,0 +1,175 @@
+"""The policy pocket book engine (bot/services/pocketbook.py): behaviour, not benchmark figures
+(those are `python -m bench`)."""
+
+from __future__ import annotations
+
+import builtins
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.services.pocketbook import (
+    DEFAULT_CORPUS,
+    DEFAULT_SYNONYMS,
+    DEFAULT_USERDICT,
+    MAX_CHARS,
+    Answer,
+    Passage,
+    PocketBook,
+    _cut,
+    _read_cache,
+    _write_cache,
+    parse_front_matter,
+    parse_synonyms,
+)
+
+DEV_SET = Path(__file__).parent / "data" / "ask_dev.jsonl"
+SOURCES = {
+    "南阳": "000_697ccfad018c1f7f.txt",
+    "山西": "001_a6d754d3df061d1c.txt",
+    "达川": "002_eb0fb03377d3ce62.txt",
+    "新丰": "003_7e411d84ebca0f2b.txt",
+    "西峡": "004_d8d04ca7b901a77e.txt",
+}
+
+
+def nonws(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pocketbook-cache")
+
+
+@pytest.fixture(scope="module")
+def book(cache_dir: Path) -> PocketBook:
+    # The cache directory is empty: this load builds the index and writes the cache.
+    return PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, cache_dir=cache_dir)
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase", "source"),
+    [
+        ("脱贫户贷款最多能贷多少？", "原则上5万元（含）以下", SOURCES["西峡"]),
+        ("请假三天要谁批？", "请假3天及以上的由县驻村办和派出单位联合审批", SOURCES["山西"]),
+        ("南阳驻村干部每月在村多少天？", "每月在村工作时间不少于20天", SOURCES["南阳"]),
+        ("新丰驻镇工作队员每月补助多少？", "每月2000元的工作补助", SOURCES["新丰"]),
+        ("专职协管员工资多少？", "专职村级协管员工资原则上不低于一般村干部工资", SOURCES["西峡"]),
+        ("D级危房重建补助多少？", "补助标准为13000至40000元", SOURCES["西峡"]),
+        ("村里大喇叭每天要广播多长时间政策？", "每天通过村大喇叭宣讲30分钟涉农政策", SOURCES["山西"]),
+        ("信访 三色管理", "实行蓝、黄、红三色管理", SOURCES["西峡"]),
+    ],
+)
+def test_questions_land_on_the_passage_that_answers(book: PocketBook, question: str, phrase: str, source: str) -> None:
+    answer = book.ask(question)
+    assert isinstance(answer, Answer) and answer.question == question
+    assert not answer.abstained
+    best = answer.passages[0]
+    assert isinstance(best, Passage)
+    assert nonws(phrase) in nonws(best.text)
+    assert best.source == source
+    assert best.doc and best.section and best.score > 0
+    titles = {parse_front_matter(path.read_text(encoding="utf-8"))[0]["title"] for path in DEFAULT_CORPUS.glob("*.md")}
+    assert best.doc in titles
+
+
+def test_a_section_is_the_heading_path(book: PocketBook) -> None:
+    best = book.ask("小额信贷最长能贷几年？").passages
+    sections = [p.section for p in best]
+    assert "三、工作重点 > 1、过渡期内小额信贷政策" in sections
+
+
+def test_a_named_region_steers_to_its_documents(book: PocketBook) -> None:
+    assert book.ask("山西驻村干部请假两天谁批？").passages[0].source == SOURCES["山西"]
+    assert book.ask("山西的第一书记多久走访一次脱贫户？").passages[0].source == SOURCES["山西"]
+    # The same words with another region go to that region's rule.
+    dazhou = book.ask("达州第一书记一年要在村多长时间？")
+    assert dazhou.passages[0].source == SOURCES["达川"]
+    assert any("年度工作日总数的2/3" in p.text for p in dazhou.passages)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["养老金每月发多少", "北京市的驻村补贴标准", "浙江驻村干部请假要找谁批？", "驾照过期了在哪换？", "", "？？？"],
+)
+def test_questions_the_documents_do_not_answer_are_not_answered(book: PocketBook, question: str) -> None:
+    answer = book.ask(question)
+    assert answer.abstained
+    assert answer.passages == []
+
+
+def test_passages_are_at_most_300_characters(book: PocketBook) -> None:
+    questions = [json.loads(line)["q"] for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line]
+    for question in questions:
+        for passage in book.ask(question, top_k=5).passages:
+            assert 0 < len(passage.text) <= MAX_CHARS, (question, passage.text)
+
+
+def test_a_long_text_is_cut_around_the_answer_at_a_boundary() -> None:
+    sentences = [f"第{k}句话说的是第{k}件事情，内容比较长一些，需要慢慢地读完。" for k in range(40)]
+    text = "".join(sentences)
+    answer = sentences[20]
+    start = text.index(answer)
+    shown = _cut(text, start, start + len(answer))
+    assert len(shown) <= MAX_CHARS
+    assert answer in shown
+    assert shown.endswith("。") and text.find(shown) in {text.find(s) for s in sentences}
+    # A sentence longer than the limit: its beginning, to a clause end, marked as cut.
+    long_sentence = "，".join(f"第{k}个分句" for k in range(100)) + "。"
+    shown = _cut(long_sentence, 0, len(long_sentence))
+    assert len(shown) <= MAX_CHARS and shown.endswith("，…") and long_sentence.startswith(shown[:-1])
+
+
+def test_highlight_terms_are_words_of_the_passage(book: PocketBook) -> None:
+    for question in ("脱贫户贷款最多能贷多少？", "请两天假要谁签字？", "D级危房重建补助多少？"):
+        answer = book.ask(question)
+        for passage in answer.passages:
+            terms = book.highlight_terms(question, passage)
+            assert all(term in passage.text for term in terms)
+        assert book.highlight_terms(question, answer.passages[0])
+    best = book.ask("D级危房重建补助多少？").passages[0]
+    assert "补助" in book.highlight_terms("D级危房重建补助多少？", best)
+
+
+def test_asking_reads_no_files(book: PocketBook, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_io(*args: object, **kwargs: object) -> None:
+        raise AssertionError("ask() opened a file")
+
+    monkeypatch.setattr(builtins, "open", no_io)
+    monkeypatch.setattr(Path, "open", no_io)
+    assert not book.ask("监测户多久走访一次？").abstained
+
+
+def test_a_broken_or_unwritable_cache_does_not_break_loading(book: PocketBook, cache_dir: Path, tmp_path: Path) -> None:
+    question = "小额信贷情况多久通报一次？"
+    expected = [p.text for p in book.ask(question).passages]
+    (cached,) = cache_dir.glob("pocketbook-*.json")
+    good = cached.read_bytes()
+    assert _read_cache(cached) is not None
+    for damage in (b"", b"not json at all", good[:-1000], b"0" * 64 + b"\n{}", good.replace(b'"n":', b'"m":')):
+        cached.write_bytes(damage)
+        assert _read_cache(cached) is None
+    assert _read_cache(tmp_path / "missing.json") is None
+    # A load over a damaged cache builds afresh, answers the same and writes a good cache ...
+    cached.write_bytes(good[: len(good) // 2])
+    rebuilt = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, cache_dir=cache_dir)
+    assert [p.text for p in rebuilt.ask(question).passages] == expected
+    assert cached.read_bytes() == good
+    # ... which the next load reads.
+    from_cache = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, cache_dir=cache_dir)
+    assert [p.text for p in from_cache.ask(question).passages] == expected
+    # A cache that cannot be written (its directory cannot be created) is no error.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    _write_cache(blocker / "cache" / "pocketbook-x.json", {"n": 0})
+    assert not (blocker / "cache").exists()
+
+
+def test_synonym_lines_parse() -> None:
+    rules = parse_synonyms("# comment\n\n贷款 | 借钱 => 小额信贷 信贷\n请…假 => 请假\nno arrow here\n")
+    assert [r.patterns for r in rules] == [("贷款", "借钱"), ("请…假",)]
+    assert rules[0].words == ("小额信贷", "信贷")
+    assert rules[1].regex.search("请三天的假")
+    assert parse_synonyms(DEFAULT_SYNONYMS.read_text(encoding="utf-8"))
