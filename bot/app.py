@@ -115,7 +115,9 @@ async def run_polling(settings: Settings) -> None:
     try:
         await publish_commands(bot)
         # The scheduler starts inside the running loop, in whichever process holds the lock.
-        scheduling = asyncio.create_task(run_when_elected(lock, runtime.scheduler, lambda now: jobs.sync_all(runtime, now)))
+        scheduling = asyncio.create_task(run_when_elected(
+            lock, runtime.scheduler, lambda now: jobs.sync_all(runtime, now), retry_seconds=settings.scheduler_poll_seconds
+        ))
         await dp.start_polling(bot, allowed_updates=ALLOWED_UPDATES, handle_as_tasks=not sequential)
     finally:
         if scheduling is not None:

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     policies_dir: Path = PROJECT_ROOT / "policies"
     rules_dir: Path = PROJECT_ROOT / "policies" / "rules"
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    scheduler_poll_seconds: float = Field(default=15, gt=0)  # lock retries and job-store sync
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -252,17 +252,19 @@ class SchedulerLock:
 
 
 async def run_when_elected(lock: SchedulerLock, scheduler: Scheduler, sync: Any, *, retry_seconds: float = 15) -> None:
-    """Wait for the lock, then run the scheduler and keep its jobs in step with the database."""
-    while not await lock.acquire():
-        log.info("another process runs the scheduler; retrying in %ss", retry_seconds)
-        await asyncio.sleep(retry_seconds)
-    log.info("this process runs the scheduler")
-    scheduler.start(paused=False)
-    try:
-        while await lock.still_held():
-            await sync(datetime.now(UTC))
+    """Wait for the lock, then run the scheduler and keep its jobs in step with the database; if
+    the lock is lost (the database connection dropped), stop and wait for it again."""
+    while True:
+        while not await lock.acquire():
+            log.debug("another process runs the scheduler; retrying in %ss", retry_seconds)
             await asyncio.sleep(retry_seconds)
-        log.error("lost the scheduler lock; stopping the scheduler")
-    finally:
-        scheduler.shutdown()
-        await lock.release()
+        log.info("this process runs the scheduler")
+        scheduler.start(paused=False)
+        try:
+            while await lock.still_held():
+                await sync(datetime.now(UTC))
+                await asyncio.sleep(retry_seconds)
+            log.error("lost the scheduler lock; stopping the scheduler until it is ours again")
+        finally:
+            scheduler.shutdown()
+            await lock.release()

@@ -29,7 +29,14 @@ def _decode(value: str) -> Any:
 
 
 class FakeBotAPI:
-    def __init__(self) -> None:
+    def __init__(self, *, refuse_first: int = 0, retry_after: int = 1, per_second: float | None = None) -> None:
+        """`refuse_first`: answer that many sends with 429; `per_second`: answer 429 to sends beyond
+        that rate over any one-second window (Telegram's overall limit)."""
+        self.refuse_first = refuse_first
+        self.retry_after = retry_after
+        self.per_second = per_second
+        self._recent_sends: list[float] = []
+        self.refused = 0
         self.requests: list[dict[str, Any]] = []
         self._updates: list[dict[str, Any]] = []
         self._arrived = asyncio.Condition()
@@ -79,10 +86,33 @@ class FakeBotAPI:
             params = await request.json()
         else:
             params = {key: _decode(value) for key, value in (await request.post()).items() if isinstance(value, str)}
+        if method.startswith("send") and self._over_limit():
+            self.refused += 1
+            return web.json_response(
+                {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {self.retry_after}",
+                 "parameters": {"retry_after": self.retry_after}},
+                status=429,
+            )
         self.requests.append({"method": method, "params": params})
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
         return web.json_response({"ok": True, "result": self._result(method, params)})
+
+    def _over_limit(self) -> bool:
+        if self.refuse_first > 0:
+            self.refuse_first -= 1
+            return True
+        if self.per_second is None:
+            return False
+        now = time.monotonic()
+        self._recent_sends = [t for t in self._recent_sends if now - t < 1.0]
+        if len(self._recent_sends) >= self.per_second:
+            return True
+        self._recent_sends.append(now)
+        return False
+
+    def sent_texts(self) -> list[str]:
+        return [r["params"].get("text", "") for r in self.requests if r["method"] == "sendMessage"]
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset", 0) or 0)

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,78 @@ def test_help_lists_every_command(database_url):
 def test_migrate_twice_is_harmless(database_url, command):
     assert run_cli(command, database_url=database_url).returncode == 0
     assert run_cli(command, database_url=database_url).returncode == 0
+
+
+async def seed_reminder(database_url: str, *, number: int, at: datetime) -> None:
+    """A team and a one-off reminder due at `at`, written the way the bot writes them."""
+    from bot.services.reminders import Schedule
+    from storage import repositories as repo
+    from storage.engine import create_engine, create_session_factory
+    from storage.models import Reminder
+
+    engine = create_engine(database_url)
+    async with create_session_factory(engine)() as session:
+        team = await repo.ensure_team(session, chat_id=GROUP["id"], title="王庄村", defaults={"created_at": at - timedelta(days=1)})
+        session.add(Reminder(team_id=team.id, number=number, when_text="测试", schedule=Schedule(at=at).to_json(),
+                             text=f"第{number}条", created_by=900, created_at=at - timedelta(hours=1)))
+        await session.commit()
+    await engine.dispose()
+
+
+async def test_two_bot_processes_deliver_each_reminder_once_and_take_over(database_url):
+    from storage.engine import create_engine
+    from storage.migrate import upgrade
+
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    await engine.dispose()
+    await seed_reminder(database_url, number=1, at=datetime.now(UTC) + timedelta(seconds=6))
+    api = FakeBotAPI()
+    base = await api.start()
+    env = bot_env(database_url, BOT_TOKEN="42:TEST-token", TELEGRAM_API_BASE=base, LOG_LEVEL="INFO", SCHEDULER_POLL_SECONDS="2")
+    processes = [
+        await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=PROJECT_ROOT, env=env,
+                                             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        for _ in range(2)
+    ]
+    try:
+        await wait_until(lambda: "⏰ 提醒 #1：第1条" in api.sent_texts(), 40)
+        await asyncio.sleep(4)
+        assert api.sent_texts().count("⏰ 提醒 #1：第1条") == 1
+        # Stop the process that runs the scheduler: the other one takes over.
+        owner = await scheduler_owner(processes)
+        owner.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(owner.wait(), 20)
+        await seed_reminder(database_url, number=2, at=datetime.now(UTC) + timedelta(seconds=3))
+        await wait_until(lambda: "⏰ 提醒 #2：第2条" in api.sent_texts(), 40)
+        await asyncio.sleep(4)
+        assert api.sent_texts().count("⏰ 提醒 #2：第2条") == 1
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    await asyncio.wait_for(process.wait(), 20)
+                except TimeoutError:
+                    process.kill()
+        await api.stop()
+
+
+async def wait_until(condition, seconds: float) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(0.2)
+
+
+async def scheduler_owner(processes):
+    """The process whose log says it runs the scheduler (read what each has written so far)."""
+    for process in processes:
+        try:
+            chunk = await asyncio.wait_for(process.stderr.read(65536), 2)
+        except TimeoutError:
+            continue
+        if b"this process runs the scheduler" in chunk:
+            return process
+    raise AssertionError("no process took the scheduler")

@@ -20,6 +20,7 @@ from storage.models import Reminder, Team
 MAX_TEXT = 4000  # a Telegram message holds 4096 characters; leave room for the reminder's heading
 DEFAULT_TIME = time(9, 0)
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+RELATIVE_DAYS = {"前天": -2, "昨天": -1, "今天": 0, "明天": 1, "后天": 2}  # the past ones get "already passed"
 CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIME_RE = re.compile(r"^(?:(上午|早上|中午|下午|晚上))?(\d{1,2})(?::(\d{2})|点(半|(\d{1,2})分?)?)$")
 
@@ -132,8 +133,8 @@ def _schedule(word: str, clock: time, *, now: datetime, tz: str) -> Schedule:
 
 
 def _one_day(word: str, today: date) -> date:
-    if word in ("今天", "明天", "后天"):
-        return today + timedelta(days=("今天", "明天", "后天").index(word))
+    if word in RELATIVE_DAYS:
+        return today + timedelta(days=RELATIVE_DAYS[word])
     if match := re.fullmatch(r"(本|这|下)?(?:周|星期|礼拜)(.)", word):
         if match.group(2) not in WEEKDAYS:
             raise InvalidInput("remind_bad_weekday", given=word)
