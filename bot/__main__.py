@@ -11,10 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot import cli
-from bot.app import run_polling
 from bot.config import Settings
-from bot.replay import replay
 from bot.services.timeutil import IsoWeek
 
 NO_TOKEN = """\
@@ -35,6 +32,12 @@ def _week(value: str) -> IsoWeek:
         raise argparse.ArgumentTypeError(f"expected an ISO week like 2026-W48, got {value!r}") from exc
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {value!r}")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="驻村助手: a Telegram bot for village work teams.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -52,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--db", metavar="URL", help="database URL (default: DATABASE_URL)")
     summary.add_argument("--json", action="store_true", help="print JSON instead of chat text")
 
+    ask = commands.add_parser("ask", help="answer policy questions from the pocket book, offline")
+    ask.add_argument("question", nargs="?", metavar="QUESTION")
+    ask.add_argument("--json", action="store_true", help="one JSON line per question")
+    ask.add_argument("--top", type=_positive, default=3, metavar="K", help="at most K answers (default 3)")
+    ask.add_argument("--batch", metavar="FILE", help="one question per line; the index is loaded once")
+
     roster = commands.add_parser("roster", help="write the cadre roster (驻村干部信息备案台账) workbook")
     roster.add_argument("--out", required=True, metavar="FILE.xlsx")
     roster.add_argument("--chat", type=int, metavar="CHAT_ID", help="one team only (default: every team)")
@@ -68,6 +77,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _ask(args: argparse.Namespace) -> int:
+    from bot.ask_cli import ask
+
+    if (args.question is None) == (args.batch is None):
+        print("give one QUESTION or --batch FILE", file=sys.stderr)
+        return 2
+    try:
+        questions = [args.question] if args.batch is None else Path(args.batch).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        print(f"cannot read {args.batch}: {exc.strerror}", file=sys.stderr)
+        return 2
+    ask([q.strip() for q in questions if q.strip()], as_json=args.json, top=args.top)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -82,14 +106,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
 
+    # Each command imports what it needs: `ask` should not pay for aiogram's start-up (~2.5 s).
+    if args.command == "ask":
+        return _ask(args)
+    from bot import cli
+
     if args.command == "run":
         if settings.bot_token is None:
             print(NO_TOKEN, file=sys.stderr)
             return 2
+        from bot.app import run_polling
+
         asyncio.run(run_polling(settings))
     elif args.command == "migrate":
         asyncio.run(cli.migrate(settings))
     elif args.command == "replay":
+        from bot.replay import replay
+
         try:
             source = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")  # noqa: SIM115
         except OSError as exc:

@@ -24,6 +24,7 @@ from bot.jobs import JobRuntime
 from bot.middlewares import UpdateContext
 from bot.scheduling import Scheduler, SchedulerLock, run_when_elected
 from bot.services.members import Role
+from bot.services.pocketbook import PocketBook, default_pocketbook
 from bot.services.quiz_bank import QuizBank, load_bank
 from bot.services.rules import RuleBook, load_rulebook
 from bot.throttle import Throttle
@@ -41,15 +42,19 @@ class Resources:
     session_factory: async_sessionmaker
     rules: RuleBook
     quiz_bank: QuizBank
+    pocketbook: PocketBook
 
 
 async def open_resources(settings: Settings) -> Resources:
-    """The database (migrated to the latest schema), the rule profiles and the quiz bank."""
+    """The database (migrated to the latest schema), the rule profiles, the quiz bank, the pocket book."""
     rules = load_rulebook(settings.rules_dir, settings.default_rule_profile)
     bank = load_bank(settings.policies_dir / "quiz", settings.policies_dir / "corpus")
+    pocketbook = await asyncio.to_thread(default_pocketbook)  # jieba start-up stays off the event loop
     engine = create_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     await upgrade(engine)
-    return Resources(engine=engine, session_factory=create_session_factory(engine), rules=rules, quiz_bank=bank)
+    return Resources(
+        engine=engine, session_factory=create_session_factory(engine), rules=rules, quiz_bank=bank, pocketbook=pocketbook
+    )
 
 
 def build_dispatcher(
@@ -58,10 +63,12 @@ def build_dispatcher(
     session_factory: async_sessionmaker,
     rules: RuleBook,
     quiz_bank: QuizBank,
+    pocketbook: PocketBook,
     clock: SystemClock | ReplayClock,
 ) -> Dispatcher:
     dp = Dispatcher(
-        storage=MemoryStorage(), settings=settings, rules=rules, quiz_bank=quiz_bank, clock=clock, chat_admins=ChatAdmins()
+        storage=MemoryStorage(), settings=settings, rules=rules, quiz_bank=quiz_bank, pocketbook=pocketbook,
+        clock=clock, chat_admins=ChatAdmins(),
     )
     dp.update.outer_middleware(UpdateContext(session_factory, settings, rules, clock))
     dp.include_routers(*build_routers())
@@ -102,7 +109,7 @@ async def run_polling(settings: Settings) -> None:
     clock = SystemClock()
     dp = build_dispatcher(
         settings=settings, session_factory=resources.session_factory, rules=resources.rules,
-        quiz_bank=resources.quiz_bank, clock=clock,
+        quiz_bank=resources.quiz_bank, pocketbook=resources.pocketbook, clock=clock,
     )
     runtime = job_runtime(settings, resources, bot, clock)
     lock = SchedulerLock(settings.database_url, resources.engine)

@@ -87,3 +87,4 @@ async def import_workbook(settings: Settings, path: str, chat_id: int | None) ->
 async def migrate(settings: Settings) -> None:
     resources = await open_resources(settings)
     await resources.engine.dispose()
+

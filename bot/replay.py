@@ -191,7 +191,7 @@ async def replay(lines: Iterable[str], *, settings: Settings, out: TextIO, err: 
     bot = replay_bot(session)
     dp = build_dispatcher(
         settings=settings, session_factory=resources.session_factory, rules=resources.rules,
-        quiz_bank=resources.quiz_bank, clock=clock,
+        quiz_bank=resources.quiz_bank, pocketbook=resources.pocketbook, clock=clock,
     )
     runtime = job_runtime(settings, resources, bot, clock)
     runtime.scheduler.start(paused=True)  # the job store only: ticks run the jobs

@@ -36,6 +36,7 @@ COMMAND_DESCRIPTIONS = {
     "rank": "答题排行：/rank [本周/本月/总]",
     "review": "私聊复习答错的题",
     "spotcheck": "发起快问快答抽查（队长）",
+    "ask": "查政策：/ask 问题",
     "remind": "设置提醒：/remind 时间 内容（队长）",
     "reminders": "查看本群的提醒（队长）",
     "unremind": "删除提醒：/unremind 编号（队长）",
@@ -291,6 +292,19 @@ SPOTCHECK_INTRO = "📋 快问快答抽查：请 {names} 作答下面{count}道�
 SPOTCHECK_REPORT_HEADER = "📋 {team} 快问快答结果（{day}，{count}道题）"
 SPOTCHECK_REPORT_LINE = "{name}：答{answered}题，答对{correct}题"
 SPOTCHECK_REPORT_ABSENT = "{name}：未作答"
+
+# --- the pocket book ----------------------------------------------------------------------------
+ASK_USAGE = "请在 /ask 后面写上问题，例如：/ask 脱贫户贷款最多能贷多少？"
+ASK_DOC = "📖《{doc}》"
+ASK_SOURCE = "（第{index}条依据，来源：{source}）"
+ASK_MORE = "更多依据 ▶"
+ASK_NO_MORE = "没有更多相关条文了。"
+ASK_ASK_AGAIN = "请重新提问。"
+ASK_ABSTAIN = (
+    "口袋书（本县政策文件汇编）里没有找到能回答这个问题的条文，不能给您不准确的答案。\n"
+    "建议咨询：乡镇党委或县驻村办（驻村管理）、县乡村振兴局（帮扶政策）、相关业务部门（社保、医保、教育等）。"
+)
+ASK_ABSTAIN_PLACE = "口袋书只收录本县和上级的驻村帮扶文件，不含其他地区的规定。请咨询当地主管部门。"
 
 # --- reminders ----------------------------------------------------------------------------------
 NUDGE_CHECKIN = "⏰ {day}还未打卡：{names}。请在群里发送“打卡”或分享位置。"

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from bot.app import Resources
 from bot.config import PROJECT_ROOT, Settings
+from bot.services.pocketbook import PocketBook, default_pocketbook
 from bot.services.quiz_bank import QuizBank, load_bank
 from bot.services.rules import RuleBook, load_rulebook
 from storage.engine import create_engine, create_session_factory
@@ -36,6 +37,11 @@ def rules() -> RuleBook:
 @pytest.fixture(scope="session")
 def quiz_bank() -> QuizBank:
     return load_bank(PROJECT_ROOT / "policies" / "quiz", PROJECT_ROOT / "policies" / "corpus")
+
+
+@pytest.fixture(scope="session")
+def pocketbook() -> PocketBook:
+    return default_pocketbook(cache_dir=None)
 
 
 @pytest.fixture(scope="session")
@@ -109,8 +115,10 @@ async def db(session_factory):
 
 
 @pytest.fixture
-async def client(settings: Settings, session_factory, rules: RuleBook, quiz_bank: QuizBank):
-    resources = Resources(engine=None, session_factory=session_factory, rules=rules, quiz_bank=quiz_bank)  # type: ignore[arg-type]
+async def client(settings: Settings, session_factory, rules: RuleBook, quiz_bank: QuizBank, pocketbook: PocketBook):
+    resources = Resources(  # type: ignore[arg-type]
+        engine=None, session_factory=session_factory, rules=rules, quiz_bank=quiz_bank, pocketbook=pocketbook
+    )
     driver = BotClient(settings=settings, resources=resources)
     yield driver
     driver.close()

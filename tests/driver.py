@@ -52,7 +52,7 @@ class BotClient:
         self.bot = replay_bot(self.session)
         self.dp = build_dispatcher(
             settings=settings, session_factory=resources.session_factory, rules=resources.rules,
-            quiz_bank=resources.quiz_bank, clock=self.clock,
+            quiz_bank=resources.quiz_bank, pocketbook=resources.pocketbook, clock=self.clock,
         )
         self.runtime = job_runtime(settings, resources, self.bot, self.clock)
         self.runtime.scheduler.start(paused=True)
