@@ -29,13 +29,17 @@ class AddressedQuestion(Filter):
             return False
         if message.chat.type == ChatType.PRIVATE:
             return {"question": text.strip()}
-        me = await bot.me()
         replied = message.reply_to_message
+        replies_to_a_bot = replied is not None and replied.from_user is not None and replied.from_user.is_bot
+        mentions = [e for e in message.entities or () if e.type == MessageEntityType.MENTION]
+        if not (replies_to_a_bot or mentions):
+            return False  # ordinary conversation: no need to ask Telegram who we are
+        me = await bot.me()
         if replied is not None and replied.from_user is not None and replied.from_user.id == me.id:
             return {"question": text.strip()}
         mention = f"@{me.username}".lower()
-        for entity in message.entities or ():
-            if entity.type == MessageEntityType.MENTION and entity.extract_from(text).lower() == mention:
+        for entity in mentions:
+            if entity.extract_from(text).lower() == mention:
                 return {"question": (text.replace(entity.extract_from(text), " ")).strip()}
         return False
 
