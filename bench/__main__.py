@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # Each module has a main() -> int that prints its figures.
-MODULES = ("bench.pocketbook",)
+MODULES = ("bench.pocketbook", "bench.fanout")
 
 
 def main() -> int:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from aiogram import Bot
+from aiogram import Bot, F, Router
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
@@ -102,3 +102,16 @@ class HasRole(Filter):
 
 def _role_context(context: dict[str, Any]) -> dict[str, Any]:
     return {key: context[key] for key in ("actor", "bot", "chat_admins", "now")}
+
+
+GROUP_CHATS = F.chat.type.in_({"group", "supergroup"})
+
+
+def feature_routers(name: str) -> tuple[Router, Router, Router]:
+    """A feature's routers: any chat; its group-only child; that child's team-lead-only child."""
+    router, group, lead = Router(name=name), Router(name=f"{name}-group"), Router(name=f"{name}-lead")
+    group.message.filter(GROUP_CHATS)
+    lead.message.filter(RoleCommands(Role.TEAMLEAD))
+    group.include_router(lead)
+    router.include_router(group)
+    return router, group, lead

@@ -186,3 +186,18 @@ async def test_restart_between_replays_keeps_schedules_and_sends_nothing_twice(d
     assert len(sent) == 2  # 23 November (set at 08:00, before 09:00) and 30 November
     three = run_cli("replay", database_url=database_url, stdin=tick, ADMIN_IDS="900")
     assert "例会" not in three.stdout
+
+
+async def test_scheduled_quiz_and_monthly_spot_check_with_private_report(team):
+    client = team
+    await client.send("大家好", sender=ZHANG, at=beijing("2026-11-23 08:05"))
+    fired = await client.tick(beijing("2026-11-27 20:00"))
+    polls = [c for c in fired if c["method"] == "sendPoll"]
+    assert len(polls) == 5 and all(p["result"]["date"] == int(beijing("2026-11-27 20:00").timestamp()) for p in polls)
+    fired = await client.tick(beijing("2026-12-15 10:05"))
+    spot_polls = [c for c in fired if c["method"] == "sendPoll" and c["params"]["open_period"] == 120]
+    assert len(spot_polls) == 5
+    assert not [c for c in fired if "快问快答结果" in c["params"].get("text", "")]  # not before it closes
+    fired = await client.tick(beijing("2026-12-15 10:11"))
+    reports = [c for c in fired if "快问快答结果" in c["params"].get("text", "")]
+    assert [r["params"]["chat_id"] for r in reports] == [ZHANG.id]

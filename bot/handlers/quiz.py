@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.enums import ChatType
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message, PollAnswer
@@ -11,11 +11,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import render, texts
 from bot.config import Settings
-from bot.filters import Cmd, RoleCommands
+from bot.filters import Cmd, feature_routers
 from bot.senders import poll_sender, run_spotcheck
 from bot.services import quiz
 from bot.services.errors import InvalidInput
-from bot.services.members import Actor, Role
+from bot.services.members import Actor
 from bot.services.quiz_bank import QuizBank
 from bot.services.rules import RuleProfile
 from storage.models import Team
@@ -83,17 +83,11 @@ async def spotcheck(
 
 
 def build_router() -> Router:
-    router = Router(name="quiz")
+    router, group, lead = feature_routers("quiz")
     router.poll_answer.register(poll_answer)
     router.message.register(review, Cmd("review"))
     router.callback_query.register(review_page, ReviewPage.filter())
-    group = Router(name="quiz-group")
-    group.message.filter(F.chat.type.in_({"group", "supergroup"}))
     group.message.register(rank, Cmd("rank"))
-    lead = Router(name="quiz-lead")
-    lead.message.filter(RoleCommands(Role.TEAMLEAD))
     lead.message.register(post_quiz, Cmd("quiz"))
     lead.message.register(spotcheck, Cmd("spotcheck"))
-    group.include_router(lead)
-    router.include_router(group)
     return router

@@ -11,7 +11,7 @@ from aiogram.types import BufferedInputFile, Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import render, texts
-from bot.filters import Cmd, HasRole, RoleCommands
+from bot.filters import Cmd, HasRole, feature_routers
 from bot.services import households, members, roster
 from bot.services.errors import InvalidInput
 from bot.services.members import Actor, Role
@@ -115,16 +115,10 @@ async def spreadsheet(
 
 
 def build_router() -> Router:
-    router = Router(name="roster")
+    router, group, lead = feature_routers("roster")
     router.message.register(me, Cmd("me"))
     router.message.register(send_roster, Cmd("roster"), F.chat.type == ChatType.PRIVATE)
-    group = Router(name="roster-group")
-    group.message.filter(F.chat.type.in_({"group", "supergroup"}))
     group.message.register(spreadsheet, SPREADSHEET, HasRole(Role.TEAMLEAD))
-    lead = Router(name="roster-lead")
-    lead.message.filter(RoleCommands(Role.TEAMLEAD))
     lead.message.register(send_roster, Cmd("roster"))
     lead.message.register(cadre, Cmd("cadre"))
-    group.include_router(lead)
-    router.include_router(group)
     return router
