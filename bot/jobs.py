@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot import render, texts
 from bot.clock import ReplayClock, SystemClock
 from bot.config import Settings
-from bot.scheduling import JobSpec, Scheduler, one_off_spec, reminder_job_spec, team_job_specs
+from bot.scheduling import JobSpec, Scheduler, one_off_spec, reminder_job_spec, team_job_ids, team_job_specs
 from bot.senders import deliver_spotcheck_report, poll_sender, run_spotcheck
 from bot.services import attendance, quiz, summary, teams, visits
 from bot.services.quiz_bank import QuizBank
@@ -75,8 +75,8 @@ async def sync_team(rt: JobRuntime, chat_id: int, now: datetime) -> None:
     async with rt.session_factory() as session:
         team = await repo.get_team(session, chat_id=chat_id)
     if team is not None:
-        reminder_ids = await _reminder_ids(rt, team)
-        rt.scheduler.sync(await desired_jobs(rt, team), prefixes=(f"team:{team.id}:", *reminder_ids), now=now)
+        ids = team_job_ids(team.id) + list(await _reminder_ids(rt, team))  # type: ignore[arg-type]
+        rt.scheduler.sync(await desired_jobs(rt, team), ids=ids, now=now)
 
 
 async def sync_all(rt: JobRuntime, now: datetime) -> None:
@@ -147,6 +147,7 @@ def _mentions(prefix: str, people: list[tuple[int, str]], suffix: str) -> dict[s
 
 # --- the jobs ---------------------------------------------------------------------------------------
 
+# Skipped on statutory holidays, kept on make-up work days.
 WORK_RELATED = {"checkin_nudge", "night_nudge", "study", "report", "overdue_digest", "spotcheck"}
 
 

@@ -83,6 +83,13 @@ def _cron_at(clock: str, tz: str, **fields: Any) -> CronTrigger:
     return CronTrigger(hour=moment.hour, minute=moment.minute, timezone=ZoneInfo(tz), **fields)
 
 
+TEAM_JOB_KINDS = ("checkin_nudge", "night_nudge", "study", "report", "overdue_digest", "weekly_summary", "weekly_quiz", "spotcheck")
+
+
+def team_job_ids(team_id: int) -> list[str]:
+    return [f"team:{team_id}:{kind}" for kind in TEAM_JOB_KINDS]
+
+
 def team_job_specs(team: Team, profile: RuleProfile) -> list[JobSpec]:
     """The built-in reminders, quiz and spot-check of one team, from its rule profile."""
     if not team.active:
@@ -167,9 +174,13 @@ class Scheduler:
             with contextlib.suppress(Exception):
                 self.aps.remove_job(job_id)
 
-    def sync(self, desired: list[JobSpec], *, prefixes: tuple[str, ...], now: datetime) -> None:
-        """Make the jobs under `prefixes` exactly `desired`: unchanged jobs keep their next run."""
-        existing = {job.id: job for job in self.aps.get_jobs() if job.id.startswith(prefixes)}
+    def sync(self, desired: list[JobSpec], *, now: datetime, prefixes: tuple[str, ...] = (), ids: Iterable[str] = ()) -> None:
+        """Make the jobs under `prefixes` (or with these `ids`) exactly `desired`; unchanged jobs keep
+        their next run. Looking up `ids` avoids loading the whole store for one team."""
+        if prefixes:
+            existing = {job.id: job for job in self.aps.get_jobs() if job.id.startswith(prefixes)}
+        else:
+            existing = {job.id: job for job_id in ids if (job := self.aps.get_job(job_id)) is not None}
         wanted = {spec.id: spec for spec in desired}
         for job_id, spec in wanted.items():
             job = existing.get(job_id)

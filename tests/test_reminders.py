@@ -201,3 +201,10 @@ async def test_scheduled_quiz_and_monthly_spot_check_with_private_report(team):
     fired = await client.tick(beijing("2026-12-15 10:11"))
     reports = [c for c in fired if "快问快答结果" in c["params"].get("text", "")]
     assert [r["params"]["chat_id"] for r in reports] == [ZHANG.id]
+
+
+def test_every_team_job_kind_has_a_job():
+    from bot.jobs import TEAM_JOBS
+    from bot.scheduling import TEAM_JOB_KINDS
+
+    assert set(TEAM_JOBS) == set(TEAM_JOB_KINDS)
