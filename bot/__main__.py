@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--top", type=_positive, default=3, metavar="K", help="at most K answers (default 3)")
     ask.add_argument("--batch", metavar="FILE", help="one question per line; the index is loaded once")
 
+    export = commands.add_parser("export", help="write a team's weekly workbook (.xlsx, with a chart)")
+    export.add_argument("--chat", type=int, required=True, metavar="CHAT_ID")
+    export.add_argument("--week", type=_week, required=True, metavar="YYYY-Www")
+    export.add_argument("--out", required=True, metavar="FILE.xlsx")
+    export.add_argument("--db", metavar="URL", help="database URL (default: DATABASE_URL)")
+
     roster = commands.add_parser("roster", help="write the cadre roster (驻村干部信息备案台账) workbook")
     roster.add_argument("--out", required=True, metavar="FILE.xlsx")
     roster.add_argument("--chat", type=int, metavar="CHAT_ID", help="one team only (default: every team)")
@@ -132,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(replay(source, settings=settings, out=sys.stdout, err=sys.stderr))
     elif args.command == "summary":
         asyncio.run(cli.summary(settings, args.chat, args.week, args.json))
+    elif args.command == "export":
+        return asyncio.run(cli.export(settings, args.chat, args.week, args.out))
     elif args.command == "roster":
         return asyncio.run(cli.roster(settings, args.out, args.chat))
     elif args.command in ("import-roster", "import-households"):

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot import render, texts
 from bot.app import open_resources
 from bot.config import Settings
+from bot.services import export as export_service
 from bot.services import households, teams
 from bot.services import roster as roster_service
 from bot.services import summary as summary_service
@@ -31,6 +32,22 @@ async def summary(settings: Settings, chat_id: int, week: IsoWeek, as_json: bool
     finally:
         await resources.engine.dispose()
     print(json.dumps(result.to_json(), ensure_ascii=False) if as_json else render.summary(result))
+
+
+async def export(settings: Settings, chat_id: int, week: IsoWeek, out: str) -> int:
+    resources = await open_resources(settings)
+    try:
+        async with resources.session_factory() as session:
+            team = await teams.team_for_chat(session, chat_id=chat_id)
+            if team is None:
+                print(f"no team for chat {chat_id}", file=sys.stderr)
+                return 1
+            content = await export_service.weekly_workbook(session, team=team, week=week, rules=resources.rules)
+    finally:
+        await resources.engine.dispose()
+    await asyncio.to_thread(Path(out).write_bytes, content)
+    print(f"wrote {out}")
+    return 0
 
 
 async def roster(settings: Settings, out: str, chat_id: int | None) -> int:

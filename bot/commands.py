@@ -29,6 +29,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("mycheckins", ("我的打卡",), Role.CADRE, "any"),
     CommandSpec("me", (), Role.CADRE, "any"),
     CommandSpec("summary", ("周报",), Role.TEAMLEAD, "group"),
+    CommandSpec("export", ("导出",), Role.TEAMLEAD, "group"),
     CommandSpec("makeup", ("补卡",), Role.TEAMLEAD, "group"),
     CommandSpec("setup", ("设置",), Role.TEAMLEAD, "group"),
     CommandSpec("setlocation", ("设置位置",), Role.TEAMLEAD, "group"),

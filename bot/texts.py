@@ -37,6 +37,7 @@ COMMAND_DESCRIPTIONS = {
     "review": "私聊复习答错的题",
     "spotcheck": "发起快问快答抽查（队长）",
     "ask": "查政策：/ask 问题",
+    "export": "导出周报工作簿：/export [本周/上周/2026-W48]（队长、领导）",
     "remind": "设置提醒：/remind 时间 内容（队长）",
     "reminders": "查看本群的提醒（队长）",
     "unremind": "删除提醒：/unremind 编号（队长）",
@@ -334,6 +335,7 @@ SUMMARY_HEADER = "📊 {team} 周报 {week}（{start} 至 {end}）\n考勤规则
 SUMMARY_LINE = "{mark} {name}：在村{days}天，住村{nights}夜{extra}"
 SUMMARY_MAKEUP = "，补卡{count}天"
 SUMMARY_FAR = "，位置待核实{count}天"
+EXPORT_CAPTION = "📎 {team} 周报工作簿 {week}"
 SUMMARY_FOOTER = "达标 {ok}/{total} 人"
 SUMMARY_VISITS = "走访{total}次（{by_kind}）；问题：新增{opened}件，销号{closed}件，未办结{open}件"
 SUMMARY_MEMBER_VISITS = "，走访{count}次"

@@ -452,3 +452,24 @@ async def set_delivery_status(session: AsyncSession, *, delivery_id: int, status
     if delivery is not None:
         delivery.status, delivery.detail = status, detail
         session.add(delivery)
+
+
+async def visit_details(session: AsyncSession, *, team_id: int, first: date, last: date) -> list[tuple[Visit, Household]]:
+    statement = (
+        select(Visit, Household)
+        .join(Household, col(Household.id) == col(Visit.household_id))
+        .where(Visit.team_id == team_id, Visit.local_date >= first, Visit.local_date <= last)
+        .order_by(col(Visit.visited_at), col(Visit.id))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def problems_for_week(session: AsyncSession, *, team_id: int, until: datetime) -> list[tuple[Problem, Household]]:
+    """Every problem opened before `until` (the week's end): the open ones and the history."""
+    statement = (
+        select(Problem, Household)
+        .join(Household, col(Household.id) == col(Problem.household_id))
+        .where(Problem.team_id == team_id, col(Problem.opened_at) < until)
+        .order_by(col(Problem.number))
+    )
+    return list((await session.exec(statement)).all())

@@ -154,7 +154,7 @@ def test_help_lists_every_command(database_url):
 
     [subcommands] = [a for a in build_parser()._actions if a.dest == "command"]
     listed = set(subcommands.choices)
-    assert listed == {"run", "migrate", "replay", "ask", "summary", "roster", "import-roster", "import-households"}
+    assert listed == {"run", "migrate", "replay", "ask", "summary", "export", "roster", "import-roster", "import-households"}
     assert all(command in result.stdout for command in listed)
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     for command in listed:

@@ -5,14 +5,14 @@ from datetime import datetime
 from aiogram import F, Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import render, texts
 from bot.filters import Cmd, HasRole, RoleCommands
 from bot.handlers.states import SetLocation
-from bot.services import checkins, summary, teams
+from bot.services import checkins, export, summary, teams
 from bot.services.checkins import Location
 from bot.services.members import Actor, Role
 from bot.services.rules import RuleBook
@@ -28,6 +28,18 @@ async def weekly_summary(message: Message, session: AsyncSession, team: Team, ru
     week = summary.parse_week(args, local_date(now, team.timezone))
     result = await summary.weekly_summary(session, team=team, week=week, rules=rules)
     await message.reply(render.summary(result))
+
+
+async def export_workbook(
+    message: Message, session: AsyncSession, team: Team, rules: RuleBook, now: datetime, args: str
+) -> None:
+    week = summary.parse_week(args, local_date(now, team.timezone))
+    content = await export.weekly_workbook(session, team=team, week=week, rules=rules)
+    name = team.village or team.title
+    await message.reply_document(
+        BufferedInputFile(content, filename=f"周报-{name}-{week.label}.xlsx"),
+        caption=texts.EXPORT_CAPTION.format(team=name, week=week.label),
+    )
 
 
 async def makeup(message: Message, session: AsyncSession, team: Team, actor: Actor, now: datetime, args: str) -> None:
@@ -108,6 +120,7 @@ def build_router() -> Router:
     router.message.filter(F.chat.type.in_({"group", "supergroup"}), RoleCommands(Role.TEAMLEAD))
     router.callback_query.filter(F.message.chat.type.in_({"group", "supergroup"}), HasRole(Role.TEAMLEAD))
     router.message.register(weekly_summary, Cmd("summary"))
+    router.message.register(export_workbook, Cmd("export"))
     router.message.register(makeup, Cmd("makeup"))
     router.message.register(setup, Cmd("setup"))
     router.callback_query.register(choose_profile, ProfileChoice.filter())
