@@ -51,6 +51,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("review", ("错题",), Role.CADRE, "any"),
     CommandSpec("spotcheck", ("快问快答",), Role.TEAMLEAD, "group"),
     CommandSpec("ask", (), Role.CADRE, "any"),
+    CommandSpec("leave", ("请假",), Role.CADRE, "group"),
     CommandSpec("remind", ("提醒",), Role.TEAMLEAD, "group"),
     CommandSpec("reminders", ("提醒列表",), Role.TEAMLEAD, "group"),
     CommandSpec("unremind", ("删除提醒",), Role.TEAMLEAD, "group"),

@@ -37,6 +37,7 @@ COMMAND_DESCRIPTIONS = {
     "review": "私聊复习答错的题",
     "spotcheck": "发起快问快答抽查（队长）",
     "ask": "查政策：/ask 问题",
+    "leave": "请假：/leave 天数 [开始日期] 事由",
     "export": "导出周报工作簿：/export [本周/上周/2026-W48]（队长、领导）",
     "remind": "设置提醒：/remind 时间 内容（队长）",
     "reminders": "查看本群的提醒（队长）",
@@ -154,6 +155,10 @@ INVALID = {
     "quiz_empty": "题库里没有可用的题目，请联系管理员检查 policies/quiz。",
     "rank_usage": "排行可选：/rank 本周、/rank 本月、/rank 总",
     "spotcheck_nobody": "本队还没有可以抽查的队员（队员需先在群里发过言）。",
+    "leave_usage": "用法：/leave 天数 [开始日期] 事由，例如：/leave 2 回家看病，或 /leave 3 12-01 参加培训",
+    "leave_bad_days": "请假天数请写1到{limit}之间的数字，例如：/leave 2 回家看病",
+    "leave_unknown": "没有编号为 {number} 的请假。",
+    "leave_decided": "请假 #{number} 已经审批过了。",
     "remind_usage": "用法：/remind 时间 内容。例如：\n" + "\n".join(REMIND_EXAMPLES),
     "remind_unparsed": "看不懂时间“{given}”。可以这样写：\n" + "\n".join(REMIND_EXAMPLES),
     "remind_bad_time": "时间“{given}”不对，请写成 24 小时制，例如 08:30、17:00。",
@@ -306,6 +311,14 @@ ASK_ABSTAIN = (
     "建议咨询：乡镇党委或县驻村办（驻村管理）、县乡村振兴局（帮扶政策）、相关业务部门（社保、医保、教育等）。"
 )
 ASK_ABSTAIN_PLACE = "口袋书只收录本县和上级的驻村帮扶文件，不含其他地区的规定。请咨询当地主管部门。"
+
+# --- leave ------------------------------------------------------------------------------------------
+LEAVE_REQUESTED = "📝 请假 #{number}：{name} 请假{days}天（{start}起），事由：{reason}\n按规定由{approvers}审批，请领导点下面的按钮。"
+LEAVE_APPROVED = "✅ 请假 #{number}（{name}，{days}天）已批准。审批人：{by}"
+LEAVE_REJECTED = "❌ 请假 #{number}（{name}，{days}天）未批准。审批人：{by}"
+LEAVE_LEADERS_ONLY = "请假由领导审批，队员和队长不能点这个按钮。"
+BUTTON_APPROVE = "批准"
+BUTTON_REJECT = "驳回"
 
 # --- reminders ----------------------------------------------------------------------------------
 NUDGE_CHECKIN = "⏰ {day}还未打卡：{names}。请在群里发送“打卡”或分享位置。"

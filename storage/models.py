@@ -301,3 +301,23 @@ class Delivery(SQLModel, table=True):
     status: str = "claimed"  # claimed, sent, skipped, failed
     detail: str | None = None
     claimed_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class LeaveRequest(SQLModel, table=True):
+    """A member's leave (请假): days from a local start day, routed to approvers by the rule profile."""
+
+    __tablename__ = "leave_requests"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_leave_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    number: int
+    user_id: int = Field(sa_type=BigInteger, foreign_key="users.id", index=True)
+    start_date: date
+    days: int
+    reason: str
+    approvers: str  # who must approve under the profile, e.g. "县驻村办、派出单位"
+    status: str = "pending"  # pending, approved, rejected
+    decided_by: int | None = Field(default=None, sa_type=BigInteger)
+    decided_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    requested_at: datetime = Field(sa_column=_utc_column())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -17,6 +17,7 @@ from storage.models import (
     Counter,
     Delivery,
     Household,
+    LeaveRequest,
     Membership,
     Problem,
     ProblemEvent,
@@ -471,5 +472,19 @@ async def problems_for_week(session: AsyncSession, *, team_id: int, until: datet
         .join(Household, col(Household.id) == col(Problem.household_id))
         .where(Problem.team_id == team_id, col(Problem.opened_at) < until)
         .order_by(col(Problem.number))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def get_leave(session: AsyncSession, *, team_id: int, number: int) -> LeaveRequest | None:
+    statement = select(LeaveRequest).where(LeaveRequest.team_id == team_id, LeaveRequest.number == number)
+    return (await session.exec(statement)).first()
+
+
+async def approved_leaves(session: AsyncSession, *, team_id: int, first: date, last: date) -> list[LeaveRequest]:
+    """Approved leave that may overlap [first, last] (a leave is at most MAX days long)."""
+    statement = select(LeaveRequest).where(
+        LeaveRequest.team_id == team_id, LeaveRequest.status == "approved",
+        LeaveRequest.start_date <= last, LeaveRequest.start_date >= first - timedelta(days=60),
     )
     return list((await session.exec(statement)).all())

@@ -173,3 +173,26 @@ def test_synonym_lines_parse() -> None:
     assert rules[0].words == ("小额信贷", "信贷")
     assert rules[1].regex.search("请三天的假")
     assert parse_synonyms(DEFAULT_SYNONYMS.read_text(encoding="utf-8"))
+
+
+def test_labour_gone_out_of_the_province_is_not_a_foreign_place(book: PocketBook) -> None:
+    # "外省" / "省外" is what the documents call migrant work outside the province (省外务工),
+    # not a place they do not cover.
+    answer = book.ask("去外省打工半年以上，来回车费补多少？")
+    assert not answer.abstained
+    assert any("往返交通补助" in nonws(p.text) for p in answer.passages)
+    assert book.ask("上海驻村干部每月补助多少？").abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("驻的村特别偏，请假能不能发个消息就算数？", "微信、短信方式履行请假手续"),
+        ("贷到的钱能不能拿去盖房子、娶媳妇？", "不能用于结婚、建房"),
+        ("大病保险一年最多报多少，有没有上限？", "上不封顶"),
+    ],
+)
+def test_colloquial_wording_reaches_the_documents_terms(book: PocketBook, question: str, phrase: str) -> None:
+    answer = book.ask(question)
+    assert not answer.abstained
+    assert any(phrase in nonws(p.text) for p in answer.passages)

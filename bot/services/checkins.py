@@ -213,12 +213,15 @@ async def month_record(
     return MonthRecord(year=year, month=month, days=days)
 
 
-DAY_WORDS = {"今天": 0, "昨天": 1, "前天": 2}
+DAY_WORDS = {"今天": 0, "昨天": 1, "前天": 2, "明天": -1, "后天": -2}  # days back
 DATE_RE = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?$")
 
 
-def parse_day(text: str, today: date) -> date:
-    """'今天', '昨天', '前天', '2026-11-20', '11-20', '11月20日' -> date; InvalidInput otherwise."""
+def parse_day(text: str, today: date, *, ahead: bool = False) -> date:
+    """'今天', '昨天', '前天', '明天', '2026-11-20', '11-20', '11月20日' -> date; InvalidInput otherwise.
+
+    A month and day without a year is the nearest such day in the past (补卡), or with `ahead`
+    in the future (leave)."""
     text = text.strip()
     if text in DAY_WORDS:
         return today - timedelta(days=DAY_WORDS[text])
@@ -230,9 +233,8 @@ def parse_day(text: str, today: date) -> date:
         day = date(year, int(match.group(2)), int(match.group(3)))
     except ValueError as exc:
         raise InvalidInput("bad_date", given=text) from exc
-    # "12-30" typed on 1 January means last year's.
-    if not match.group(1) and day > today:
-        day = day.replace(year=year - 1) if (day.month, day.day) != (2, 29) else day
+    if not match.group(1) and (day < today if ahead else day > today) and (day.month, day.day) != (2, 29):
+        day = day.replace(year=year + 1 if ahead else year - 1)
     return day
 
 

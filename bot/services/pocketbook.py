@@ -144,12 +144,13 @@ PROVINCE_REGIONS: dict[str, tuple[str, ...]] = {
     "四川": ("达川",),
     "广东": ("新丰",),
 }
-# Places the documents do not cover: a question about them is not answered.
+# Places the documents do not cover: a question about them is not answered. ("外省"/"省外" is
+# not one: the documents speak of 省外务工, labour gone out of the province.)
 OTHER_PLACES = (
     "北京 天津 上海 重庆 河北 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 湖北 湖南 海南 贵州 云南 "
     "陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 郑州 成都 广州 深圳 太原 杭州 武汉 长沙 "
     "西安 南京 济南 合肥 福州 南昌 昆明 贵阳 兰州 西宁 银川 乌鲁木齐 拉萨 南宁 海口 石家庄 沈阳 长春 "
-    "哈尔滨 呼和浩特 外省 国外"
+    "哈尔滨 呼和浩特 国外"
 ).split()
 
 PLACE_SUFFIX = re.compile(

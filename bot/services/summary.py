@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services import problems, quiz, visits
+from bot.services import leave, problems, quiz, visits
 from bot.services.errors import InvalidInput
 from bot.services.members import stored_role
 from bot.services.rules import RuleBook, meets_weekly, weekly_target
@@ -60,6 +60,7 @@ async def weekly_summary(session: AsyncSession, *, team: Team, week: IsoWeek, ru
     target = weekly_target(profile, week)
     visits_by_member, visits_by_type = await visits.week_counts(session, team=team, first=week.start, last=week.end)
     quiz_counts = await quiz.week_counts(session, team=team, first=week.start, last=week.end)
+    leaves = await leave.leave_days(session, team=team, first=week.start, last=week.end) if team.id else {}
     problem_counts = await problems.week_counts(
         session, team=team,
         start=local_midnight_utc(week.start, team.timezone),
@@ -72,7 +73,7 @@ async def weekly_summary(session: AsyncSession, *, team: Team, week: IsoWeek, ru
     far = Counter(c.user_id for c in checkins if c.far)
     members = []
     for membership, user in await repo.list_members(session, team_id=team.id):  # type: ignore[arg-type]
-        leave_days = 0  # leave requests arrive with the leave feature
+        leave_days = leaves.get(user.id, 0)
         members.append(
             MemberWeek(
                 user_id=user.id,
