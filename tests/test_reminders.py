@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from aiogram.exceptions import TelegramForbiddenError
 from sqlmodel import select
@@ -208,3 +210,33 @@ def test_every_team_job_kind_has_a_job():
     from bot.scheduling import TEAM_JOB_KINDS
 
     assert set(TEAM_JOBS) == set(TEAM_JOB_KINDS)
+
+
+async def test_runs_missed_while_down_fire_within_grace_and_are_skipped_and_logged_beyond(team, db, caplog):
+    """The scheduler was running four hours ago, then the bot was down; now it starts again."""
+    import asyncio
+    import logging
+    from datetime import UTC
+
+    from bot import jobs
+    from bot.services.reminders import Schedule
+    from storage.models import Reminder
+
+    client = team
+    now = datetime.now(UTC)
+    stored_team = await repo.get_team(db, chat_id=GROUP)
+    for number, ago in ((1, timedelta(hours=1)), (2, timedelta(hours=3))):
+        db.add(Reminder(team_id=stored_team.id, number=number, when_text="测试", schedule=Schedule(at=now - ago).to_json(),
+                        text=f"错过{number}", created_by=ZHANG.id, created_at=now - timedelta(hours=5)))
+    await db.commit()
+    await jobs.sync_all(client.runtime, now - timedelta(hours=4))  # what the scheduler held before the downtime
+    with caplog.at_level(logging.WARNING):
+        client.runtime.scheduler.aps.resume()  # the restart: APScheduler's own loop, on the wall clock
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if any("错过1" in r["params"].get("text", "") for r in client.session.requests):
+                break
+        await asyncio.sleep(0.5)
+    sent = [r["params"]["text"] for r in client.session.requests if "错过" in r["params"].get("text", "")]
+    assert sent == ["⏰ 提醒 #1：错过1"]  # one hour late: still relevant, sent once
+    assert any("missed" in record.getMessage() and "reminder:" in record.getMessage() for record in caplog.records)
