@@ -69,17 +69,19 @@ class Throttle(BaseRequestMiddleware):
         if not method.__api_method__.startswith(SENDING_PREFIXES):
             return await make_request(bot, method)
         chat_id = getattr(method, "chat_id", None)
-        for attempt in range(self.max_retries + 1):
+        attempts = 0
+        while True:
             wait = self.reserve(chat_id) - self.monotonic()
             if wait > 0:
                 await self.sleep(wait)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
-                if attempt == self.max_retries:
+                attempts += 1
+                if attempts > self.max_retries:
                     raise
                 self.retried += 1
                 log.warning("Telegram asked to wait %ss before %s to %s", exc.retry_after, method.__api_method__, chat_id)
+                # Everyone waits: Telegram's limit is per bot, not per chat.
                 self._next_global = max(self._next_global, self.monotonic() + exc.retry_after)
                 await self.sleep(exc.retry_after)
-        raise AssertionError("unreachable")
