@@ -47,7 +47,7 @@ class Resources:
 
 async def open_resources(settings: Settings) -> Resources:
     """The database (migrated to the latest schema), the rule profiles, the quiz bank, the pocket book."""
-    rules = load_rulebook(settings.rules_dir, settings.default_rule_profile)
+    rules = load_rulebook(settings.policies_dir / "rules", settings.default_rule_profile)
     bank = load_bank(settings.policies_dir / "quiz", settings.policies_dir / "corpus")
     pocketbook = await asyncio.to_thread(default_pocketbook)  # jieba start-up stays off the event loop
     engine = create_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)

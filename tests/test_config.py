@@ -32,3 +32,10 @@ def test_unknown_time_zone_is_refused(monkeypatch):
     monkeypatch.setenv("TIMEZONE", "Beijing")
     with pytest.raises(ValidationError):
         Settings(_env_file=None)
+
+
+def test_env_example_lists_every_setting():
+    from bot.config import PROJECT_ROOT
+
+    example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    assert [name for name in Settings.model_fields if name.upper() not in example] == []
