@@ -11,18 +11,22 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.config import PROJECT_ROOT, Settings
 from bot.services.timeutil import IsoWeek
+
+SANDBOX_DB = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'sandbox.db'}"
 
 NO_TOKEN = """\
 没有设置 BOT_TOKEN，无法连接 Telegram。
   1. 在 Telegram 里找 @BotFather，发送 /newbot，按提示起名，得到形如 123456789:AA... 的令牌；
   2. 复制 .env.example 为 .env，填入 BOT_TOKEN=令牌；
   3. 再次运行 make run。
+不连接 Telegram 先试用：python -m bot sandbox
 No BOT_TOKEN is set, so the bot cannot reach Telegram.
   1. In Telegram, message @BotFather, send /newbot and follow the prompts to get a token like 123456789:AA...;
   2. copy .env.example to .env and set BOT_TOKEN=<token>;
-  3. run `make run` again."""
+  3. run `make run` again.
+To try the bot without Telegram first: python -m bot sandbox"""
 
 
 def _week(value: str) -> IsoWeek:
@@ -66,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--week", type=_week, required=True, metavar="YYYY-Www")
     export.add_argument("--out", required=True, metavar="FILE.xlsx")
     export.add_argument("--db", metavar="URL", help="database URL (default: DATABASE_URL)")
+
+    sandbox = commands.add_parser("sandbox", help="chat with the bot in this terminal, without Telegram")
+    sandbox.add_argument("--db", metavar="URL", help=f"database URL (default: {SANDBOX_DB})")
 
     roster = commands.add_parser("roster", help="write the cadre roster (驻村干部信息备案台账) workbook")
     roster.add_argument("--out", required=True, metavar="FILE.xlsx")
@@ -138,6 +145,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(replay(source, settings=settings, out=sys.stdout, err=sys.stderr))
     elif args.command == "summary":
         asyncio.run(cli.summary(settings, args.chat, args.week, args.json))
+    elif args.command == "sandbox":
+        from bot.sandbox import sandbox
+
+        if not args.db:
+            settings = settings.model_copy(update={"database_url": SANDBOX_DB})
+        logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))  # the terminal is the chat
+        asyncio.run(sandbox(sys.stdin, settings=settings, out=sys.stdout))
     elif args.command == "export":
         return asyncio.run(cli.export(settings, args.chat, args.week, args.out))
     elif args.command == "roster":

@@ -320,6 +320,19 @@ LEAVE_LEADERS_ONLY = "请假由领导审批，队员和队长不能点这个按�
 BUTTON_APPROVE = "批准"
 BUTTON_REJECT = "驳回"
 
+# --- sandbox (a terminal chat with the bot, no Telegram) ---------------------------------------------
+SANDBOX_WELCOME = (
+    "驻村助手 本地试用（不连接 Telegram）。您是“{name}”，在测试工作队群里，并且是管理员。\n"
+    "直接输入消息即可，例如：打卡、/help、走访 张三 了解情况、/ask 请假三天要谁批？\n"
+    "!私聊 内容　　在私聊里发送\n"
+    "!以 姓名 内容　以另一位队员的身份发送\n"
+    "!时间 2026-11-24 10:00　把时间拨到那一刻（到点的提醒会发出）\n"
+    "Ctrl+D 退出。记录保存在 {db}。"
+)
+SANDBOX_POLL = "[投票] {question}：{options}"
+SANDBOX_FILE = "[文件] {name}"
+SANDBOX_BAD_TIME = "时间请写成 2026-11-24 10:00。"
+
 # --- reminders ----------------------------------------------------------------------------------
 NUDGE_CHECKIN = "⏰ {day}还未打卡：{names}。请在群里发送“打卡”或分享位置。"
 NUDGE_NIGHT = "🌙 今晚还未记录住村：{names}。{night}后发送“打卡”即可记住村。"

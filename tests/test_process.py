@@ -154,7 +154,7 @@ def test_help_lists_every_command(database_url):
 
     [subcommands] = [a for a in build_parser()._actions if a.dest == "command"]
     listed = set(subcommands.choices)
-    assert listed == {"run", "migrate", "replay", "ask", "summary", "export", "roster", "import-roster", "import-households"}
+    assert listed == {"run", "migrate", "replay", "ask", "summary", "export", "roster", "import-roster", "import-households", "sandbox"}
     assert all(command in result.stdout for command in listed)
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     for command in listed:
@@ -240,3 +240,14 @@ async def scheduler_owner(processes):
         if b"this process runs the scheduler" in chunk:
             return process
     raise AssertionError("no process took the scheduler")
+
+
+def test_sandbox_chats_in_the_terminal(database_url):
+    lines = "打卡\n!以 李四 走访 张三 看望\n!私聊 请假三天要谁批？\n!时间 2099-13-01 10:00\n"
+    result = run_cli("sandbox", "--db", database_url, database_url=database_url, stdin=lines)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "本地试用" in out and "🤖 ✅ 试用者 已打卡" in out
+    assert "本村没有登记“张三”" in out  # 李四's visit to an unregistered household
+    assert "县驻村办和派出单位联合审批" in out
+    assert "时间请写成" in out
