@@ -29,6 +29,11 @@ No BOT_TOKEN is set, so the bot cannot reach Telegram.
 To try the bot without Telegram first: python -m bot sandbox"""
 
 
+NO_WEBHOOK = """\
+run --webhook 需要在 .env 里设置 WEBHOOK_URL（Telegram 能访问到的 https 地址）和 WEBHOOK_SECRET（自取的一串随机字符）。
+run --webhook needs WEBHOOK_URL (a public https URL Telegram can reach) and WEBHOOK_SECRET (a random string) in .env."""
+
+
 def _week(value: str) -> IsoWeek:
     try:
         return IsoWeek.parse(value)
@@ -46,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="驻村助手: a Telegram bot for village work teams.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    commands.add_parser("run", help="start the bot (long polling)")
+    run = commands.add_parser("run", help="start the bot (long polling, or a webhook server with --webhook)")
+    run.add_argument("--webhook", action="store_true", help="serve WEBHOOK_URL instead of polling (several replicas)")
     commands.add_parser("migrate", help="apply database migrations")
 
     replay = commands.add_parser("replay", help="feed JSON-lines updates and ticks through the real dispatcher, offline")
@@ -128,9 +134,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.bot_token is None:
             print(NO_TOKEN, file=sys.stderr)
             return 2
-        from bot.app import run_polling
+        if args.webhook and not (settings.webhook_url and settings.webhook_secret):
+            print(NO_WEBHOOK, file=sys.stderr)
+            return 2
+        from bot.app import run
 
-        asyncio.run(run_polling(settings))
+        asyncio.run(run(settings, webhook=args.webhook))
     elif args.command == "migrate":
         asyncio.run(cli.migrate(settings))
     elif args.command == "replay":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +14,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot import commands, jobs
@@ -103,7 +106,9 @@ def job_runtime(settings: Settings, resources: Resources, bot: Bot, clock: Syste
     return runtime
 
 
-async def run_polling(settings: Settings) -> None:
+async def run(settings: Settings, *, webhook: bool) -> None:
+    """The bot process: long polling (one process per token) or a webhook server (any number of
+    replicas behind a proxy); in both, the scheduler runs in whichever process holds its lock."""
     resources = await open_resources(settings)
     bot = build_bot(settings)
     clock = SystemClock()
@@ -113,19 +118,21 @@ async def run_polling(settings: Settings) -> None:
     )
     runtime = job_runtime(settings, resources, bot, clock)
     lock = SchedulerLock(settings.database_url, resources.engine)
-    # SQLite has one writer at a time: handle updates in order rather than as competing tasks.
-    sequential = resources.engine.dialect.name == "sqlite"
     async with resources.session_factory() as session:
         await repo.forget_updates_before(session, moment=datetime.now(UTC) - UPDATE_MEMORY)
         await session.commit()
     scheduling = None
     try:
         await publish_commands(bot)
-        # The scheduler starts inside the running loop, in whichever process holds the lock.
         scheduling = asyncio.create_task(run_when_elected(
             lock, runtime.scheduler, lambda now: jobs.sync_all(runtime, now), retry_seconds=settings.scheduler_poll_seconds
         ))
-        await dp.start_polling(bot, allowed_updates=ALLOWED_UPDATES, handle_as_tasks=not sequential)
+        if webhook:
+            await serve_webhook(settings, dp, bot)
+        else:
+            # SQLite has one writer at a time: handle updates in order rather than as competing tasks.
+            sequential = resources.engine.dialect.name == "sqlite"
+            await dp.start_polling(bot, allowed_updates=ALLOWED_UPDATES, handle_as_tasks=not sequential)
     finally:
         if scheduling is not None:
             scheduling.cancel()
@@ -133,3 +140,30 @@ async def run_polling(settings: Settings) -> None:
                 await scheduling
         await bot.session.close()
         await resources.engine.dispose()
+
+
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+async def serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot) -> None:
+    """Telegram posts updates here. Each is handled before the answer (not in the background), so
+    an update whose handling failed is redelivered; de-duplication makes redelivery harmless."""
+    assert settings.webhook_url and settings.webhook_secret
+    secret = settings.webhook_secret.get_secret_value()
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False).register(app, WEBHOOK_PATH)
+    setup_application(app, dp, bot=bot)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    await bot.set_webhook(
+        settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signal_number, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     policies_dir: Path = PROJECT_ROOT / "policies"  # rules/, visits/, corpus/, quiz/
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     scheduler_poll_seconds: float = Field(default=15, gt=0)  # lock retries and job-store sync
+    webhook_url: str | None = None  # public https URL Telegram posts updates to (run --webhook)
+    webhook_secret: SecretStr | None = None  # Telegram sends it back in a header; other posts are refused
+    webhook_host: str = "0.0.0.0"  # noqa: S104 (the listening address behind a reverse proxy)
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -46,9 +50,9 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
-    @field_validator("bot_token", mode="before")
+    @field_validator("bot_token", "telegram_api_base", "webhook_url", "webhook_secret", mode="before")
     @classmethod
-    def _blank_token_is_none(cls, value: object) -> object:
+    def _blank_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
             return None
         return value

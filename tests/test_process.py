@@ -251,3 +251,55 @@ def test_sandbox_chats_in_the_terminal(database_url):
     assert "本村没有登记“张三”" in out  # 李四's visit to an unregistered household
     assert "县驻村办和派出单位联合审批" in out
     assert "时间请写成" in out
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_webhook_mode_handles_posted_updates_and_refuses_strangers(database_url):
+    import aiohttp
+
+    api = FakeBotAPI()
+    base = await api.start()
+    port = free_port()
+    env = bot_env(database_url, BOT_TOKEN="42:TEST-token", TELEGRAM_API_BASE=base, WEBHOOK_URL=f"http://127.0.0.1:{port}",
+                  WEBHOOK_SECRET="s3cret", WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--webhook", cwd=PROJECT_ROOT, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        registered = await api.wait_for("setWebhook")
+        assert registered["params"]["url"] == f"http://127.0.0.1:{port}/telegram/webhook"
+        assert registered["params"]["secret_token"] == "s3cret"
+        update = {"update_id": 1, "message": {"message_id": 1, "date": int(datetime.now(UTC).timestamp()),
+                                              "chat": {"id": 501, "type": "private", "first_name": "张三"},
+                                              "from": {"id": 501, "is_bot": False, "first_name": "张三"}, "text": "/start"}}
+        url = f"http://127.0.0.1:{port}/telegram/webhook"
+        async with aiohttp.ClientSession() as http:
+            async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as refused:
+                assert refused.status == 401
+            async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}) as accepted:
+                assert accepted.status == 200
+            assert api.sent_texts() and "驻村助手" in api.sent_texts()[0]  # handled before the answer
+            async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}) as again:
+                assert again.status == 200
+        assert len(api.sent_texts()) == 1  # a redelivery is handled once
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await api.stop()
+    assert process.returncode == 0, (await process.stderr.read()).decode()
+
+
+def test_webhook_mode_needs_its_settings(database_url):
+    result = run_cli("run", "--webhook", database_url=database_url, BOT_TOKEN="42:TEST", WEBHOOK_URL="", WEBHOOK_SECRET="")
+    assert result.returncode == 2 and "WEBHOOK_URL" in result.stderr
