@@ -24,7 +24,7 @@ from bot.clock import ReplayClock, SystemClock
 from bot.config import Settings
 from bot.scheduling import JobSpec, Scheduler, one_off_spec, reminder_job_spec, team_job_ids, team_job_specs
 from bot.senders import deliver_spotcheck_report, poll_sender, run_spotcheck
-from bot.services import attendance, quiz, summary, teams, visits
+from bot.services import attendance, quiz, reminders, summary, teams, visits
 from bot.services.quiz_bank import QuizBank
 from bot.services.reminders import Schedule
 from bot.services.rules import RuleBook, RuleProfile
@@ -71,12 +71,20 @@ async def desired_jobs(rt: JobRuntime, team: Team) -> list[JobSpec]:
     return specs
 
 
-async def sync_team(rt: JobRuntime, chat_id: int, now: datetime) -> None:
+async def sync_team(rt: JobRuntime, chat_id: int, now: datetime, seen: dict[int, str] | None = None) -> None:
+    """One team's jobs; with `seen` (the last synced jobs per chat), nothing is done when unchanged."""
     async with rt.session_factory() as session:
         team = await repo.get_team(session, chat_id=chat_id)
-    if team is not None:
-        ids = team_job_ids(team.id) + list(await _reminder_ids(rt, team))  # type: ignore[arg-type]
-        rt.scheduler.sync(await desired_jobs(rt, team), ids=ids, now=now)
+    if team is None:
+        return
+    desired = await desired_jobs(rt, team)
+    signature = repr([(spec.id, str(spec.trigger), spec.args) for spec in desired])
+    if seen is not None and seen.get(chat_id) == signature:
+        return
+    ids = team_job_ids(team.id) + list(await _reminder_ids(rt, team))  # type: ignore[arg-type]
+    rt.scheduler.sync(desired, ids=ids, now=now)
+    if seen is not None:
+        seen[chat_id] = signature
 
 
 async def sync_all(rt: JobRuntime, now: datetime) -> None:
@@ -293,6 +301,10 @@ async def reminder_job(reminder_id: int, *, fire_time: datetime) -> None:
     message = texts.REMINDER_FIRED.format(number=reminder.number, text=reminder.text)
     await deliver(rt, job_key=f"reminder:{reminder.id}", fire_time=fire_time, team=team,
                   send=lambda: rt.bot.send_message(team.chat_id, message))
+    if schedule.at is not None:  # a one-off reminder is done: it leaves /reminders and the job store
+        async with rt.session_factory() as session:
+            await reminders.finish(session, reminder_id=reminder.id)  # type: ignore[arg-type]
+            await session.commit()
 
 
 async def spotcheck_report_job(spotcheck_id: int, *, fire_time: datetime) -> None:

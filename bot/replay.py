@@ -211,6 +211,7 @@ class ReplayDriver:
 
     def __init__(self, *, dp: Dispatcher, bot: Bot, session: RecordingSession, clock: ReplayClock, runtime: JobRuntime) -> None:
         self.dp, self.bot, self.session, self.clock, self.runtime = dp, bot, session, clock, runtime
+        self.synced: dict[int, str] = {}  # chat -> the jobs last synced for it
 
     async def line(self, number: int, line: str, *, err: TextIO) -> None:
         try:
@@ -234,12 +235,13 @@ class ReplayDriver:
         result = await self.dp.feed_update(self.bot, update)
         chat = update.message.chat if update.message else (update.my_chat_member.chat if update.my_chat_member else None)
         if chat is not None and chat.type in ("group", "supergroup"):
-            await jobs.sync_team(self.runtime, chat.id, self.clock.now())
+            await jobs.sync_team(self.runtime, chat.id, self.clock.now(), seen=self.synced)
         return result
 
     async def tick(self, moment: datetime, *, label: str | None = None) -> None:
         self.session.at = label or moment.isoformat()
         await jobs.sync_all(self.runtime, self.clock.now())
+        self.synced.clear()  # jobs may have changed (a paused team, a finished reminder)
 
         async def run(func: Any, args: tuple[Any, ...], fire: datetime) -> None:
             self.clock.set(fire)

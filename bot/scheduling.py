@@ -161,7 +161,7 @@ class Scheduler:
         (never earlier than the grace window allows)."""
         start = max(spec.since, now - MISFIRE_GRACE)
         first = spec.trigger.get_next_fire_time(None, start)
-        if first is None:
+        if first is None or first < start:  # a one-off time already past its window
             self.remove([spec.id])
             return
         self.aps.add_job(

@@ -80,9 +80,11 @@ async def get_team(session: AsyncSession, *, chat_id: int) -> Team | None:
 
 
 async def ensure_team(session: AsyncSession, *, chat_id: int, title: str, defaults: dict[str, Any]) -> Team:
-    await _insert_ignoring_conflict(session, Team, {"chat_id": chat_id, "title": title, **defaults}, ("chat_id",))
     team = await get_team(session, chat_id=chat_id)
-    assert team is not None
+    if team is None:  # first contact; the insert tolerates a concurrent first contact
+        await _insert_ignoring_conflict(session, Team, {"chat_id": chat_id, "title": title, **defaults}, ("chat_id",))
+        team = await get_team(session, chat_id=chat_id)
+        assert team is not None
     if title and team.title != title:
         team.title = title
         session.add(team)
@@ -96,11 +98,13 @@ async def get_user(session: AsyncSession, *, user_id: int) -> User | None:
 async def ensure_user(
     session: AsyncSession, *, user_id: int, telegram_name: str | None, username: str | None
 ) -> User:
-    await _insert_ignoring_conflict(
-        session, User, {"id": user_id, "telegram_name": telegram_name or "", "username": username}, ("id",)
-    )
     user = await session.get(User, user_id)
-    assert user is not None
+    if user is None:
+        await _insert_ignoring_conflict(
+            session, User, {"id": user_id, "telegram_name": telegram_name or "", "username": username}, ("id",)
+        )
+        user = await session.get(User, user_id)
+        assert user is not None
     if telegram_name is not None and (user.telegram_name, user.username) != (telegram_name, username):
         user.telegram_name, user.username = telegram_name, username
         session.add(user)
@@ -110,6 +114,9 @@ async def ensure_user(
 async def ensure_membership(
     session: AsyncSession, *, team_id: int, user_id: int, joined_at: datetime | None = None
 ) -> Membership:
+    membership = await get_membership(session, team_id=team_id, user_id=user_id)
+    if membership is not None:
+        return membership
     values: dict[str, Any] = {"team_id": team_id, "user_id": user_id, "role": "cadre"}
     if joined_at is not None:
         values["joined_at"] = joined_at

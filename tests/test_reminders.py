@@ -240,3 +240,14 @@ async def test_runs_missed_while_down_fire_within_grace_and_are_skipped_and_logg
     sent = [r["params"]["text"] for r in client.session.requests if "错过" in r["params"].get("text", "")]
     assert sent == ["⏰ 提醒 #1：错过1"]  # one hour late: still relevant, sent once
     assert any("missed" in record.getMessage() and "reminder:" in record.getMessage() for record in caplog.records)
+
+
+async def test_a_one_off_reminder_fires_once_and_is_done(team):
+    client = team
+    assert "已设置提醒 #1" in only_text(await client.send("/remind 明天 15:00 交材料", at=beijing("2026-11-24 09:00")))
+    fired = await client.tick(beijing("2026-11-25 16:00"))
+    assert [c["params"]["text"] for c in fired if "交材料" in c["params"].get("text", "")] == ["⏰ 提醒 #1：交材料"]
+    assert "还没有提醒" in only_text(await client.send("/reminders", at=beijing("2026-11-25 16:01")))
+    assert not [job for job in client.runtime.scheduler.aps.get_jobs() if job.id.startswith("reminder:")]
+    later = await client.tick(beijing("2026-11-25 16:30"))
+    assert not [c for c in later if "交材料" in c["params"].get("text", "")]

@@ -180,3 +180,10 @@ async def delete(session: AsyncSession, *, team: Team, number_text: str) -> Remi
     reminder.active = False
     session.add(reminder)
     return reminder
+
+
+async def finish(session: AsyncSession, *, reminder_id: int) -> None:
+    reminder = await repo.get_reminder_by_id(session, reminder_id=reminder_id)
+    if reminder is not None:
+        reminder.active = False
+        session.add(reminder)
