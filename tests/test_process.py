@@ -26,6 +26,18 @@ def bot_env(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
+async def stop(process: asyncio.subprocess.Process) -> None:
+    """SIGTERM, as a deployment stops the bot; killed only if it does not stop in time."""
+    if process.returncode is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(process.wait(), 20)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+
+
 def run_cli(*args: str, database_url: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
@@ -49,12 +61,8 @@ async def test_run_answers_start_through_a_bot_api_server_and_stops_on_sigterm(d
         await api.push_message("/start", chat={"id": 501, "type": "private", "first_name": "张三"}, sender=sender)
         reply = await api.wait_for("sendMessage")
         assert reply["params"]["chat_id"] == 501 and "驻村助手" in reply["params"]["text"]
-        process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), 20)
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await stop(process)
         await api.stop()
     stderr = (await process.stderr.read()).decode()
     assert process.returncode == 0, stderr
@@ -205,20 +213,14 @@ async def test_two_bot_processes_deliver_each_reminder_once_and_take_over(databa
         assert api.sent_texts().count("⏰ 提醒 #1：第1条") == 1
         # Stop the process that runs the scheduler: the other one takes over.
         owner = await scheduler_owner(processes)
-        owner.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(owner.wait(), 20)
+        await stop(owner)
         await seed_reminder(database_url, number=2, at=datetime.now(UTC) + timedelta(seconds=3))
         await wait_until(lambda: "⏰ 提醒 #2：第2条" in api.sent_texts(), 40)
         await asyncio.sleep(4)
         assert api.sent_texts().count("⏰ 提醒 #2：第2条") == 1
     finally:
         for process in processes:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.wait_for(process.wait(), 20)
-                except TimeoutError:
-                    process.kill()
+            await stop(process)
         await api.stop()
 
 
@@ -290,12 +292,8 @@ async def test_webhook_mode_handles_posted_updates_and_refuses_strangers(databas
             async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}) as again:
                 assert again.status == 200
         assert len(api.sent_texts()) == 1  # a redelivery is handled once
-        process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), 20)
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await stop(process)
         await api.stop()
     assert process.returncode == 0, (await process.stderr.read()).decode()
 
