@@ -63,6 +63,7 @@ async def test_same_name_households_need_a_group(lead):
         ("/household 张大山", "户类型可选：脱贫户、监测户、一般户、不在村"),
         ("/household 张大山 脱贫户 东头", "组别“东头”看不懂"),
         ("/household 删除 没这人", "没有登记“没这人”"),
+        ("/household 责任人 张大山", "户类型可选：脱贫户、监测户、一般户、不在村"),
     ],
 )
 async def test_household_bad_input(lead, command, expected, caplog):

@@ -50,14 +50,16 @@ async def household(
         removed = await households.remove(session, team=team, ref=households.parse_ref(rest))
         await message.reply(texts.HOUSEHOLD_REMOVED.format(household=label(removed)))
     elif action in ("责任人", "帮扶责任人"):
-        await _set_responsible(message, session, team, rest)
+        await _set_responsible(message, session, team, schedule, rest)
     else:
         ref, kind = households.parse_registration(args, schedule)
         outcome = await households.register(session, team=team, ref=ref, kind=kind, at=now)
         await message.reply(render.household_registration(outcome))
 
 
-async def _set_responsible(message: Message, session: AsyncSession, team: Team, rest: str) -> None:
+async def _set_responsible(
+    message: Message, session: AsyncSession, team: Team, schedule: VisitSchedule, rest: str
+) -> None:
     tokens = rest.split()
     replied = message.reply_to_message
     if replied is not None and replied.from_user is not None and len(tokens) == 1:
@@ -65,7 +67,7 @@ async def _set_responsible(message: Message, session: AsyncSession, team: Team, 
     elif len(tokens) == 2 and tokens[1].isdigit():
         user_id = int(tokens[1])
     else:
-        raise InvalidInput("household_usage", choices="、".join(households.TYPE_ALIASES))
+        raise InvalidInput("household_usage", choices="、".join(schedule.household_types))
     chosen, name = await households.set_responsible(session, team=team, ref=households.parse_ref(tokens[0]), user_id=user_id)
     await message.reply(texts.HOUSEHOLD_RESPONSIBLE.format(household=label(chosen), name=name))
 
