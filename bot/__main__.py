@@ -125,7 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
 
-    # Each command imports what it needs: `ask` should not pay for aiogram's start-up (~2.5 s).
+    # Each command imports what it needs: only the chat (run, replay, sandbox) pays for aiogram's
+    # start-up (~2.5 s) and the pocket book's (~1 s); reports and imports need neither.
     if args.command == "ask":
         return _ask(args)
     from bot import cli

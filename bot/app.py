@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot, Dispatcher
@@ -16,7 +15,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot import commands, jobs
 from bot.clock import ReplayClock, SystemClock
@@ -25,39 +24,17 @@ from bot.filters import ChatAdmins
 from bot.handlers import build_routers
 from bot.jobs import JobRuntime
 from bot.middlewares import UpdateContext
+from bot.resources import Resources, open_resources
 from bot.scheduling import Scheduler, SchedulerLock, run_when_elected
 from bot.services.members import Role
-from bot.services.pocketbook import PocketBook, default_pocketbook
-from bot.services.quiz_bank import QuizBank, load_bank
-from bot.services.rules import RuleBook, load_rulebook
+from bot.services.pocketbook import PocketBook
+from bot.services.quiz_bank import QuizBank
+from bot.services.rules import RuleBook
 from bot.throttle import Throttle
 from storage import repositories as repo
-from storage.engine import create_engine, create_session_factory
-from storage.migrate import upgrade
 
 UPDATE_MEMORY = timedelta(days=14)  # how long handled update ids are kept for de-duplication
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "poll_answer"]
-
-
-@dataclass
-class Resources:
-    engine: AsyncEngine
-    session_factory: async_sessionmaker
-    rules: RuleBook
-    quiz_bank: QuizBank
-    pocketbook: PocketBook
-
-
-async def open_resources(settings: Settings) -> Resources:
-    """The database (migrated to the latest schema), the rule profiles, the quiz bank, the pocket book."""
-    rules = load_rulebook(settings.policies_dir / "rules", settings.default_rule_profile)
-    bank = load_bank(settings.policies_dir / "quiz", settings.policies_dir / "corpus")
-    pocketbook = await asyncio.to_thread(default_pocketbook)  # jieba start-up stays off the event loop
-    engine = create_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-    await upgrade(engine)
-    return Resources(
-        engine=engine, session_factory=create_session_factory(engine), rules=rules, quiz_bank=bank, pocketbook=pocketbook
-    )
 
 
 def build_dispatcher(

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import render, texts
-from bot.app import open_resources
 from bot.config import Settings
+from bot.resources import open_storage
 from bot.services import export as export_service
 from bot.services import households, teams
 from bot.services import roster as roster_service
@@ -21,39 +21,39 @@ from storage.models import Team
 
 
 async def summary(settings: Settings, chat_id: int, week: IsoWeek, as_json: bool) -> None:
-    resources = await open_resources(settings)
+    storage = await open_storage(settings)
     try:
-        async with resources.session_factory() as session:
+        async with storage.session_factory() as session:
             team = await teams.team_for_chat(session, chat_id=chat_id)
             if team is None:
                 print(f"no messages from chat {chat_id} yet: the summary is empty", file=sys.stderr)
-                team = Team(chat_id=chat_id, rule_profile=resources.rules.default_key, timezone=settings.timezone)
-            result = await summary_service.weekly_summary(session, team=team, week=week, rules=resources.rules)
+                team = Team(chat_id=chat_id, rule_profile=storage.rules.default_key, timezone=settings.timezone)
+            result = await summary_service.weekly_summary(session, team=team, week=week, rules=storage.rules)
     finally:
-        await resources.engine.dispose()
+        await storage.engine.dispose()
     print(json.dumps(result.to_json(), ensure_ascii=False) if as_json else render.summary(result))
 
 
 async def export(settings: Settings, chat_id: int, week: IsoWeek, out: str) -> int:
-    resources = await open_resources(settings)
+    storage = await open_storage(settings)
     try:
-        async with resources.session_factory() as session:
+        async with storage.session_factory() as session:
             team = await teams.team_for_chat(session, chat_id=chat_id)
             if team is None:
                 print(f"no team for chat {chat_id}", file=sys.stderr)
                 return 1
-            content = await export_service.weekly_workbook(session, team=team, week=week, rules=resources.rules)
+            content = await export_service.weekly_workbook(session, team=team, week=week, rules=storage.rules)
     finally:
-        await resources.engine.dispose()
+        await storage.engine.dispose()
     await asyncio.to_thread(Path(out).write_bytes, content)
     print(f"wrote {out}")
     return 0
 
 
 async def roster(settings: Settings, out: str, chat_id: int | None) -> int:
-    resources = await open_resources(settings)
+    storage = await open_storage(settings)
     try:
-        async with resources.session_factory() as session:
+        async with storage.session_factory() as session:
             if chat_id is None:
                 chosen = await roster_service.scope_teams(session, user_id=0, is_admin=True)
             else:
@@ -64,7 +64,7 @@ async def roster(settings: Settings, out: str, chat_id: int | None) -> int:
                 chosen = [team]
             content = await roster_service.workbook(session, teams=chosen)
     finally:
-        await resources.engine.dispose()
+        await storage.engine.dispose()
     await asyncio.to_thread(Path(out).write_bytes, content)
     print(f"wrote {out} ({len(chosen)} teams)")
     return 0
@@ -72,9 +72,9 @@ async def roster(settings: Settings, out: str, chat_id: int | None) -> int:
 
 async def import_workbook(settings: Settings, path: str, chat_id: int | None) -> int:
     """Households (with --chat) or the roster, in one transaction, with the row-by-row report."""
-    resources = await open_resources(settings)
+    storage = await open_storage(settings)
     try:
-        async with resources.session_factory() as session:
+        async with storage.session_factory() as session:
             try:
                 if chat_id is None:
                     report = render.roster_import(
@@ -85,7 +85,7 @@ async def import_workbook(settings: Settings, path: str, chat_id: int | None) ->
                     if team is None:
                         print(f"no team for chat {chat_id}: the bot must have seen the group first", file=sys.stderr)
                         return 1
-                    schedule = resources.rules.schedule(profile_key=team.rule_profile, override=team.visit_schedule)
+                    schedule = storage.rules.schedule(profile_key=team.rule_profile, override=team.visit_schedule)
                     report = render.households_import(
                         await households.import_workbook(
                             session, team=team, schedule=schedule, source=Path(path), at=datetime.now(UTC)
@@ -96,12 +96,12 @@ async def import_workbook(settings: Settings, path: str, chat_id: int | None) ->
                 return 1
             await session.commit()
     finally:
-        await resources.engine.dispose()
+        await storage.engine.dispose()
     print(report)
     return 0
 
 
 async def migrate(settings: Settings) -> None:
-    resources = await open_resources(settings)
-    await resources.engine.dispose()
+    storage = await open_storage(settings)
+    await storage.engine.dispose()
 

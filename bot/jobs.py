@@ -11,19 +11,18 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
-from aiogram.types import User
-from aiogram.utils.formatting import Text, TextMention
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot import render, texts
 from bot.clock import ReplayClock, SystemClock
 from bot.config import Settings
 from bot.scheduling import JobSpec, Scheduler, one_off_spec, reminder_job_spec, team_job_ids, team_job_specs
-from bot.senders import deliver_spotcheck_report, poll_sender, run_spotcheck
+from bot.senders import deliver_spotcheck_report, poll_sender, run_spotcheck, with_mentions
 from bot.services import attendance, quiz, reminders, summary, teams, visits
 from bot.services.quiz_bank import QuizBank
 from bot.services.reminders import Schedule
@@ -63,12 +62,14 @@ def runtime() -> JobRuntime:
 
 # --- keeping the job store in step with the database ---------------------------------------------
 
-async def desired_jobs(rt: JobRuntime, team: Team) -> list[JobSpec]:
+async def desired_jobs(rt: JobRuntime, team: Team) -> tuple[list[JobSpec], list[str]]:
+    """The team's jobs as the database says they should be, and every job id the team may have
+    in the store (including those of deleted reminders, so that they are removed)."""
     async with rt.session_factory() as session:
-        reminders = await repo.active_reminders(session, team_id=team.id)  # type: ignore[arg-type]
+        reminders = await repo.team_reminders(session, team_id=team.id)  # type: ignore[arg-type]
     specs = team_job_specs(team, rt.rules.get(team.rule_profile))
     specs += [spec for reminder in reminders if (spec := reminder_job_spec(reminder, team)) is not None]
-    return specs
+    return specs, team_job_ids(team.id) + [f"reminder:{reminder.id}" for reminder in reminders]  # type: ignore[arg-type]
 
 
 async def sync_team(rt: JobRuntime, chat_id: int, now: datetime, seen: dict[int, str] | None = None) -> None:
@@ -77,11 +78,10 @@ async def sync_team(rt: JobRuntime, chat_id: int, now: datetime, seen: dict[int,
         team = await repo.get_team(session, chat_id=chat_id)
     if team is None:
         return
-    desired = await desired_jobs(rt, team)
+    desired, ids = await desired_jobs(rt, team)
     signature = repr([(spec.id, str(spec.trigger), spec.args) for spec in desired])
     if seen is not None and seen.get(chat_id) == signature:
         return
-    ids = team_job_ids(team.id) + list(await _reminder_ids(rt, team))  # type: ignore[arg-type]
     rt.scheduler.sync(desired, ids=ids, now=now)
     if seen is not None:
         seen[chat_id] = signature
@@ -92,14 +92,8 @@ async def sync_all(rt: JobRuntime, now: datetime) -> None:
         every_team = await repo.all_teams(session)
     desired: list[JobSpec] = []
     for team in every_team:
-        desired += await desired_jobs(rt, team)
+        desired += (await desired_jobs(rt, team))[0]
     rt.scheduler.sync(desired, prefixes=("team:", "reminder:"), now=now)
-
-
-async def _reminder_ids(rt: JobRuntime, team: Team) -> tuple[str, ...]:
-    async with rt.session_factory() as session:
-        every = await repo.team_reminders(session, team_id=team.id)  # type: ignore[arg-type]
-    return tuple(f"reminder:{reminder.id}" for reminder in every)
 
 
 # --- delivering ------------------------------------------------------------------------------------
@@ -145,14 +139,6 @@ def in_quiet_hours(moment: datetime, profile: RuleProfile, tz: str) -> bool:
     return (start <= local or local < end) if start > end else (start <= local < end)
 
 
-def _mentions(prefix: str, people: list[tuple[int, str]], suffix: str) -> dict[str, Any]:
-    parts: list[Any] = [prefix]
-    for index, (user_id, name) in enumerate(people):
-        parts += (["、"] if index else []) + [TextMention(name, user=User(id=user_id, is_bot=False, first_name=name))]
-    parts.append(suffix)
-    return Text(*parts).as_kwargs()
-
-
 # --- the jobs ---------------------------------------------------------------------------------------
 
 # Skipped on statutory holidays, kept on make-up work days.
@@ -176,31 +162,19 @@ async def team_job(team_id: int, kind: str, *, fire_time: datetime) -> None:
     await TEAM_JOBS[kind](rt, team, profile, fire_time)
 
 
-async def _checkin_nudge(rt: JobRuntime, team: Team, profile: RuleProfile, fire_time: datetime) -> None:
+async def _nudge(rt: JobRuntime, team: Team, profile: RuleProfile, fire_time: datetime, *, nights: bool) -> None:
+    """Name those who have not checked in today (or not recorded the night); nothing when all have."""
     async with rt.session_factory() as session:
         missing = await attendance.not_checked_in(
-            session, team=team, at=fire_time, nights=False, exclude=rt.settings.admin_ids
-        )
-    if not missing:
-        return  # everyone has checked in: no message
-    day = local_datetime(fire_time, team.timezone).date()
-    head, _, tail = texts.NUDGE_CHECKIN.partition("{names}")
-    content = _mentions(head.format(day=texts.short_day(day)), missing, tail)
-    await deliver(rt, job_key=f"team:{team.id}:checkin_nudge", fire_time=fire_time, team=team,
-                  send=lambda: rt.bot.send_message(team.chat_id, **content))
-
-
-async def _night_nudge(rt: JobRuntime, team: Team, profile: RuleProfile, fire_time: datetime) -> None:
-    async with rt.session_factory() as session:
-        missing = await attendance.not_checked_in(
-            session, team=team, at=fire_time, nights=True, exclude=rt.settings.admin_ids
+            session, team=team, at=fire_time, nights=nights, exclude=rt.settings.admin_ids
         )
     if not missing:
         return
-    head, _, tail = texts.NUDGE_NIGHT.partition("{names}")
-    content = _mentions(head, missing, tail.format(night=profile.night_start))
-    await deliver(rt, job_key=f"team:{team.id}:night_nudge", fire_time=fire_time, team=team,
-                  send=lambda: rt.bot.send_message(team.chat_id, **content))
+    day = texts.short_day(local_datetime(fire_time, team.timezone).date())
+    template = texts.NUDGE_NIGHT if nights else texts.NUDGE_CHECKIN
+    content = with_mentions(template, missing, day=day, night=profile.night_start)
+    await deliver(rt, job_key=f"team:{team.id}:{'night_nudge' if nights else 'checkin_nudge'}", fire_time=fire_time,
+                  team=team, send=lambda: rt.bot.send_message(team.chat_id, **content))
 
 
 async def _study(rt: JobRuntime, team: Team, profile: RuleProfile, fire_time: datetime) -> None:
@@ -276,8 +250,8 @@ async def _spotcheck(rt: JobRuntime, team: Team, profile: RuleProfile, fire_time
 
 
 TEAM_JOBS: dict[str, Callable[[JobRuntime, Team, RuleProfile, datetime], Awaitable[None]]] = {
-    "checkin_nudge": _checkin_nudge,
-    "night_nudge": _night_nudge,
+    "checkin_nudge": partial(_nudge, nights=False),
+    "night_nudge": partial(_nudge, nights=True),
     "study": _study,
     "report": _report,
     "overdue_digest": _overdue_digest,

@@ -18,10 +18,11 @@ from aiogram.types import BufferedInputFile, InputFile, Message, MessageId, Tele
 from pydantic import ValidationError
 
 from bot import jobs
-from bot.app import build_dispatcher, job_runtime, open_resources
+from bot.app import build_dispatcher, job_runtime
 from bot.clock import ReplayClock
 from bot.config import Settings
 from bot.jobs import JobRuntime
+from bot.resources import open_resources
 from storage import repositories as repo
 
 log = logging.getLogger(__name__)

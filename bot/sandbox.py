@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 from aiogram.types import Update
 
 from bot import texts
-from bot.app import build_dispatcher, job_runtime, open_resources
+from bot.app import build_dispatcher, job_runtime
 from bot.clock import ReplayClock
 from bot.config import Settings
 from bot.replay import RecordingSession, ReplayDriver, replay_bot
+from bot.resources import open_resources
 
 SANDBOX_GROUP = {"id": -1_000_000_001, "type": "supergroup", "title": "测试工作队"}
 YOU = {"id": 1_000_001, "is_bot": False, "first_name": "试用者"}

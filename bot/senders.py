@@ -39,6 +39,17 @@ def poll_sender(bot: Bot) -> PollSender:
     return send
 
 
+def with_mentions(template: str, people: list[tuple[int, str]], **fields: object) -> dict[str, object]:
+    """`template` with `{names}` as mentions (so those named are notified), other fields as text;
+    the text and its entities, ready for send_message."""
+    head, _, tail = template.partition("{names}")
+    parts: list[object] = [head.format(**fields)]
+    for index, (user_id, name) in enumerate(people):
+        parts += (["、"] if index else []) + [TextMention(name, user=User(id=user_id, is_bot=False, first_name=name))]
+    parts.append(tail.format(**fields))
+    return Text(*parts).as_kwargs()
+
+
 async def run_spotcheck(
     bot: Bot, session: AsyncSession, *, team: Team, profile: RuleProfile, bank: QuizBank, exclude: frozenset[int],
     now: datetime,
@@ -50,12 +61,8 @@ async def run_spotcheck(
         session, team=team, members_count=plan.members, now=now, seconds=plan.seconds_per_question,
         questions=len(questions), exclude=exclude,
     )
-    names: list[object] = []
-    for user_id, name in started.picked:
-        names += [TextMention(name, user=User(id=user_id, is_bot=False, first_name=name)), "、"]
-    head, _, tail = texts.SPOTCHECK_INTRO.partition("{names}")
-    intro = Text(head, *names[:-1], tail.format(count=len(questions), seconds=plan.seconds_per_question))
-    await bot.send_message(team.chat_id, **intro.as_kwargs())
+    intro = with_mentions(texts.SPOTCHECK_INTRO, started.picked, count=len(questions), seconds=plan.seconds_per_question)
+    await bot.send_message(team.chat_id, **intro)
     await quiz.post(
         session, team=team, questions=questions, send=poll_sender(bot), now=now,
         open_seconds=plan.seconds_per_question, spotcheck_id=started.spotcheck.id,

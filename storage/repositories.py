@@ -139,16 +139,6 @@ async def list_members(session: AsyncSession, *, team_id: int) -> list[tuple[Mem
     return list((await session.exec(statement)).all())
 
 
-async def teams_of_user(session: AsyncSession, *, user_id: int) -> list[Team]:
-    statement = (
-        select(Team)
-        .join(Membership, col(Membership.team_id) == col(Team.id))
-        .where(Membership.user_id == user_id)
-        .order_by(col(Team.id))
-    )
-    return list((await session.exec(statement)).all())
-
-
 # --- check-ins -----------------------------------------------------------------------------------
 
 async def get_checkin(session: AsyncSession, *, team_id: int, user_id: int, day: date) -> CheckIn | None:
@@ -437,11 +427,6 @@ async def claim_delivery(session: AsyncSession, *, job_key: str, fire_time: date
         Delivery.job_key == job_key, Delivery.fire_time == fire_time, Delivery.chat_id == chat_id
     )
     return (await session.exec(statement)).one()
-
-
-async def deliveries(session: AsyncSession, *, chat_id: int) -> list[Delivery]:
-    statement = select(Delivery).where(Delivery.chat_id == chat_id).order_by(col(Delivery.fire_time), col(Delivery.id))
-    return list((await session.exec(statement)).all())
 
 
 async def checked_in_user_ids(session: AsyncSession, *, team_id: int, day: date, nights_only: bool = False) -> set[int]:

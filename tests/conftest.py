@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bot.app import Resources
 from bot.config import PROJECT_ROOT, Settings
+from bot.resources import Resources
 from bot.services.pocketbook import PocketBook, default_pocketbook
 from bot.services.quiz_bank import QuizBank, load_bank
 from bot.services.rules import RuleBook, load_rulebook

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import Update
 
-from bot.app import Resources, build_dispatcher, job_runtime
+from bot.app import build_dispatcher, job_runtime
 from bot.clock import ReplayClock
 from bot.replay import RecordingSession, ReplayDriver, replay_bot
+from bot.resources import Resources
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 GROUP = -100_123

@@ -36,7 +36,6 @@ class CheckInOutcome:
     location_added: bool
     distance_m: float | None
     far: bool
-    team_has_location: bool
     makeup: bool
 
 
@@ -162,7 +161,6 @@ def _outcome(row: CheckIn, team: Team, *, new: bool, night_added: bool, location
         location_added=location_added,
         distance_m=row.distance_m,
         far=row.far,
-        team_has_location=team.latitude is not None,
         makeup=row.makeup_by is not None,
     )
 

@@ -194,10 +194,6 @@ class ImportReport:
     rejected: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
 
-    @property
-    def accepted(self) -> int:
-        return self.created + self.updated + self.unchanged
-
 
 async def import_workbook(
     session: AsyncSession, *, team: Team, schedule: VisitSchedule, source: Path | bytes, at: datetime

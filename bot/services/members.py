@@ -131,4 +131,4 @@ async def member_name(session: AsyncSession, *, team_id: int, user_id: int) -> s
 
 
 async def teams_of(session: AsyncSession, *, user_id: int) -> list[Team]:
-    return await repo.teams_of_user(session, user_id=user_id)
+    return [team for _, team in await repo.memberships_of_user(session, user_id=user_id)]

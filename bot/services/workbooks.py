@@ -29,7 +29,6 @@ def header_key(text: Any) -> str:
 class Table:
     columns: dict[str, int]  # our field -> 0-based column index
     ignored: list[str]  # header cells we do not use
-    header_row: int
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (sheet row number, cells)
 
     def cell(self, row: list[Any], name: str) -> Any:
@@ -60,7 +59,7 @@ def read_table(source: Path | bytes, aliases: dict[str, tuple[str, ...]], requir
                 elif cell not in (None, ""):
                     ignored.append(str(cell).strip())
             if all(name in columns for name in required):
-                table = Table(columns=columns, ignored=ignored, header_row=number)
+                table = Table(columns=columns, ignored=ignored)
                 table.rows = list(_data_rows(rows, start=number + 1))
                 return table
     finally:
