@@ -11,6 +11,7 @@ import pytest
 
 from bot.services.pocketbook import (
     DEFAULT_CORPUS,
+    DEFAULT_EXPANSIONS,
     DEFAULT_SYNONYMS,
     DEFAULT_USERDICT,
     MAX_CHARS,
@@ -20,6 +21,7 @@ from bot.services.pocketbook import (
     _cut,
     _read_cache,
     _write_cache,
+    expansion_problems,
     parse_front_matter,
     parse_synonyms,
 )
@@ -46,7 +48,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def book(cache_dir: Path) -> PocketBook:
     # The cache directory is empty: this load builds the index and writes the cache.
-    return PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, cache_dir=cache_dir)
+    return PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS, cache_dir=cache_dir)
 
 
 @pytest.mark.parametrize(
@@ -154,11 +156,11 @@ def test_a_broken_or_unwritable_cache_does_not_break_loading(book: PocketBook, c
     assert _read_cache(tmp_path / "missing.json") is None
     # A load over a damaged cache builds afresh, answers the same and writes a good cache ...
     cached.write_bytes(good[: len(good) // 2])
-    rebuilt = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, cache_dir=cache_dir)
+    rebuilt = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS, cache_dir=cache_dir)
     assert [p.text for p in rebuilt.ask(question).passages] == expected
     assert cached.read_bytes() == good
     # ... which the next load reads.
-    from_cache = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, cache_dir=cache_dir)
+    from_cache = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS, cache_dir=cache_dir)
     assert [p.text for p in from_cache.ask(question).passages] == expected
     # A cache that cannot be written (its directory cannot be created) is no error.
     blocker = tmp_path / "a-file"
@@ -196,3 +198,46 @@ def test_colloquial_wording_reaches_the_documents_terms(book: PocketBook, questi
     answer = book.ask(question)
     assert not answer.abstained
     assert any(phrase in nonws(p.text) for p in answer.passages)
+
+
+def test_every_known_question_names_a_sentence_of_its_document() -> None:
+    assert expansion_problems(DEFAULT_CORPUS, DEFAULT_EXPANSIONS) == []
+    assert len(list(DEFAULT_EXPANSIONS.glob("*.jsonl"))) == len(list(DEFAULT_CORPUS.glob("*.md")))
+
+
+def test_broken_expansion_lines_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "004_d8d04ca7b901a77e__03.jsonl").write_text(
+        '{"sentence": "免担保免抵押。", "questions": ["贷款要抵押吗？"]}\n'
+        "not json\n"
+        '{"sentence": "这句话不在文件里。", "questions": ["问什么？"]}\n'
+        '{"sentence": "免担保免抵押。", "questions": []}\n'
+        '{"sentence": "免担保免抵押。", "questions": ["' + "长" * 41 + '"]}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "no_such_document.jsonl").write_text("", encoding="utf-8")
+    problems = expansion_problems(DEFAULT_CORPUS, tmp_path)
+    assert [p.split(":")[0:2] for p in problems] == [
+        ["004_d8d04ca7b901a77e__03.jsonl", "2"],
+        ["004_d8d04ca7b901a77e__03.jsonl", "3"],
+        ["004_d8d04ca7b901a77e__03.jsonl", "4"],
+        ["004_d8d04ca7b901a77e__03.jsonl", "5"],
+        ["no_such_document.jsonl", " no corpus document no_such_document.md"],
+    ]
+    # Loading skips what it cannot read and still answers.
+    book = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=tmp_path)
+    assert not book.ask("小额信贷要不要抵押？").abstained
+
+
+def test_a_question_written_for_a_sentence_leads_to_it(book: PocketBook, tmp_path: Path) -> None:
+    # Nothing in the documents or the known questions speaks of a 房产证: no answer ...
+    question = "小额信贷要押房产证吗？"
+    assert book.ask(question).abstained
+    # ... until a cadre's wording is written down for the sentence that answers it.
+    for path in DEFAULT_EXPANSIONS.glob("*.jsonl"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    with (tmp_path / "004_d8d04ca7b901a77e__03.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"sentence": "免担保免抵押。", "questions": ["要不要押房产证？"]}, ensure_ascii=False) + "\n")
+    taught = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=tmp_path)
+    answer = taught.ask(question)
+    assert not answer.abstained
+    assert "免担保免抵押" in answer.passages[0].text

@@ -28,9 +28,18 @@ Method
   favours sentences holding one; headings count a little less. The head of the list is re-ranked
   by coverage squared: the share of the question's informative words (idf-weighted) present in
   the shown text, heading path or title, a word counting as present when one of its synonyms is.
+* Known questions. `policies/expansions/<document>.jsonl` lists, per sentence, questions it
+  answers in a cadre's words ("小额信贷最多能贷多少？" for "原则上5万元（含）以下……"), written from
+  the documents ahead of time (doc2query). They enter the ranking twice: as one more BM25F field
+  of their sentence, and each as a small document of its own, the closest one (boosted when it
+  asks for the same kind of answer) adding to its sentence's score. Their words also count, at a
+  lower share, towards the coverage of their sentence. The documents' own words set the idf (a
+  word only the known questions use takes theirs) and decide which question words count as known
+  to the documents.
 * Abstention. No answer (empty passages) when the question names a place the documents do not
   cover (another province or city), when the best passage's score or its coverage is below a
-  threshold calibrated on half A of tests/data/ask_dev.jsonl, or when an amount of money is
+  threshold calibrated on half A of tests/data/ask_dev.jsonl and set C, when the question names a
+  region and the best passage is another region's, or when an amount of money is
   asked for and neither the best passage nor a close runner-up states one. In the coverage, a
   word the documents never use counts fully when it is rare in general Chinese (jieba's own
   dictionary frequency: "党费", "驾照" - a topic the documents lack) and half when it is common
@@ -71,6 +80,7 @@ REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = REPO / "policies" / "corpus"
 DEFAULT_USERDICT = REPO / "policies" / "userdict.txt"
 DEFAULT_SYNONYMS = REPO / "policies" / "synonyms.txt"
+DEFAULT_EXPANSIONS = REPO / "policies" / "expansions"
 DEFAULT_CACHE_DIR = REPO / "data" / "cache"
 
 MAX_CHARS = 300
@@ -105,9 +115,10 @@ class Params:
     w_head: float = 0.5  # heading path, lead-in ("……如下："), table header
     w_title: float = 0.2  # document title
     w_bigram: float = 0.3  # character bigrams of the sentence (robust to different word cuts)
+    w_asked: float = 0.25  # questions the sentence answers, as cadres word them (policies/expansions)
     # the question
     w_synonym: float = 0.6  # a synonym's weight relative to the typed word
-    w_single: float = 0.5  # a one-character word's weight
+    w_single: float = 0.5  # a one-character word's weight (in the score and in the coverage)
     # adjustments
     heading_factor: float = 0.8  # a heading holds the topic, seldom the answer
     region_boost: float = 2.0  # a named region's documents score (1 + this) times more
@@ -115,9 +126,12 @@ class Params:
     money_boost: float = 0.3  # and more when an amount of money is asked for and the sentence has one
     coverage_power: float = 2.0  # re-rank the head of the list by score x coverage^power
     rerank_depth: int = 30
+    coverage_asked: float = 0.75  # a word only in the questions a sentence answers counts this share
+    w_qq: float = 0.5  # weight of the closest known question's score (policies/expansions)
     # abstention
     min_coverage: float = 0.45
     min_score: float = 2.0
+    region_check: bool = True  # abstain when the best passage is not from the region named
     money_check: bool = True  # abstain when an amount of money is asked for and the answer has none
     money_window: int = 5  # ... unless one of the first this many passages has one
     money_ratio: float = 0.5  # ... and scores at least this share of the best
@@ -197,6 +211,19 @@ MONEY_IN_SENTENCE = 16
 MONEY_SHOWN = 32
 CANDIDATES = 60  # units ranked per question (the rest cannot reach the three shown)
 EMPTY_POSTING: tuple[list[int], list[float]] = ([], [])
+
+
+def asked_kinds(question: str) -> tuple[str, ...]:
+    """The kinds of answer a question asks for: "money", "freq", "when", "count"."""
+    asks = {"money": MONEY_ASK, "freq": FREQ_ASK, "when": WHEN_ASK, "count": COUNT_ASK}
+    return tuple(kind for kind, pattern in asks.items() if pattern.search(question))
+
+
+def _kind_bits(kinds: tuple[str, ...]) -> int:
+    bits = 0
+    for kind in kinds:
+        bits |= KIND_BITS[kind]
+    return bits
 
 
 def _kind_flags(sentence: str, shown: str) -> int:
@@ -554,13 +581,79 @@ def _hash_inputs(corpus_files: list[Path], userdict: Path, params: Params) -> st
     return h.hexdigest()[:32]
 
 
-INDEX_PARAMS = ("k1", "b", "w_core", "w_ctx", "w_head", "w_title", "w_bigram", "context_chars")
-FIELDS = 5  # sentence, neighbours, heading path (+ lead-in, table header), title, sentence bigrams
+INDEX_PARAMS = ("k1", "b", "w_core", "w_ctx", "w_head", "w_title", "w_bigram", "w_asked", "context_chars")
 
 
-def _build_index(docs_meta: list[dict[str, str]], blocks: list[_Block], tokenizer: Any, params: Params) -> dict[str, Any]:
-    """Units (sentences, table rows, headings) with what is shown for them, and BM25F postings."""
-    units: list[list[Any]] = []  # [doc, section, sentence, shown]
+def parse_expansions(text: str, where: str = "") -> dict[str, list[str]]:
+    """`{"sentence": ..., "questions": [...]}` lines: the questions each sentence answers."""
+    asked: dict[str, list[str]] = defaultdict(list)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            sentence, questions = row["sentence"], row["questions"]
+            if not isinstance(sentence, str) or not all(isinstance(q, str) for q in questions):
+                raise TypeError("sentence and questions must be text")
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("%s:%d skipped (%s)", where, number, exc)
+            continue
+        asked[sentence_key(sentence)].extend(questions)
+    return dict(asked)
+
+
+def sentence_key(sentence: str) -> str:
+    """A sentence without whitespace: how an expansion line finds its sentence."""
+    return "".join(sentence.split())
+
+
+MAX_ASKED_CHARS = 40
+
+
+def expansion_problems(corpus_dir: Path, expansions_dir: Path) -> list[str]:
+    """What is wrong in the expansion files, as "file:line: reason" (empty when all is well).
+
+    A line must name a sentence of its document exactly as the index cuts it (so a corpus edit
+    that changes the sentence shows up here) and give questions of at most 40 characters.
+    """
+    problems: list[str] = []
+    corpus = {path.stem: path for path in Path(corpus_dir).glob("*.md")}
+    for path in sorted(Path(expansions_dir).glob("*.jsonl")):
+        if path.stem not in corpus:
+            problems.append(f"{path.name}: no corpus document {path.stem}.md")
+            continue
+        meta, body = parse_front_matter(corpus[path.stem].read_text(encoding="utf-8"))
+        sentences = {sentence_key(s) for block in parse_document(body, meta) for s in block.sentences}
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            where = f"{path.name}:{number}"
+            try:
+                row = json.loads(line)
+                sentence, questions = row["sentence"], row["questions"]
+            except (ValueError, KeyError, TypeError) as exc:
+                problems.append(f"{where}: not a {{sentence, questions}} object ({exc})")
+                continue
+            if not isinstance(sentence, str) or sentence_key(sentence) not in sentences:
+                problems.append(f"{where}: not a sentence of the document: {sentence!r}")
+            if not isinstance(questions, list) or not questions:
+                problems.append(f"{where}: no questions")
+            elif not all(isinstance(q, str) and 0 < len(q.strip()) <= MAX_ASKED_CHARS for q in questions):
+                problems.append(f"{where}: a question is empty or longer than {MAX_ASKED_CHARS} characters")
+    return problems
+
+
+def _build_index(
+    docs_meta: list[dict[str, str]],
+    blocks: list[_Block],
+    asked: list[dict[str, list[str]]],
+    tokenizer: Any,
+    params: Params,
+) -> dict[str, Any]:
+    """Units (sentences, table rows, headings) with what is shown for them, and BM25F postings.
+
+    `asked[doc]` maps a sentence of document `doc` to questions it answers (an extra field).
+    """
+    units: list[list[Any]] = []  # [doc, section, sentence, shown, is heading]
+    asked_text: list[str] = []  # per unit: its questions, for the coverage check
     fields_tokens: list[tuple[list[str], ...]] = []
     title_tokens = [cut_words(tokenizer, _normalise(m.get("title", ""))) for m in docs_meta]
     memo: dict[str, list[str]] = {}
@@ -580,35 +673,83 @@ def _build_index(docs_meta: list[dict[str, str]], blocks: list[_Block], tokenize
             shown = _window(block, i, params.context_chars)
             ctx = (toks[i - 1] if i > 0 else []) + (toks[i + 1] if i + 1 < len(sents) else [])
             head = head_base + (words(block.leads[i]) if block.leads[i] else [])
+            questions = asked[block.doc].get(sentence_key(sentence), [])
             units.append([block.doc, block.section, sentence, shown, int(i in block.headings)])
-            fields_tokens.append((toks[i], ctx, head, title_tokens[block.doc], char_bigrams(_normalise(sentence))))
+            asked_text.append(_normalise("".join(questions)))
+            fields_tokens.append(
+                (
+                    toks[i],
+                    ctx,
+                    head,
+                    title_tokens[block.doc],
+                    char_bigrams(_normalise(sentence)),
+                    [w for q in questions for w in words(q)],
+                )
+            )
 
-    weights = (params.w_core, params.w_ctx, params.w_head, params.w_title, params.w_bigram)
-    n = len(units)
-    avg = [max(1e-9, sum(len(f[k]) for f in fields_tokens) / max(1, n)) for k in range(FIELDS)]
+    weights = (params.w_core, params.w_ctx, params.w_head, params.w_title, params.w_bigram, params.w_asked)
+    # The documents' own words set the vocabulary and the idf; a word only the known questions
+    # use takes its idf from them.
+    df = _document_frequencies([f[:-1] for f in fields_tokens])
+    asked_df = _document_frequencies([f[-1:] for f in fields_tokens])
+    postings = _bm25f_postings(fields_tokens, weights, asked_df | df, params)
+    # Each question a sentence answers is also a small document of its own: a cadre's question
+    # close to one of them as a whole points at that sentence.
+    asked_unit: list[int] = []
+    asked_bits: list[int] = []  # the kinds of answer each one asks for
+    asked_tokens: list[tuple[list[str], ...]] = []
+    for uid, unit in enumerate(units):
+        for question in asked[unit[0]].get(sentence_key(unit[2]), []):
+            asked_unit.append(uid)
+            asked_bits.append(_kind_bits(asked_kinds("".join(_normalise(question).split()))))
+            asked_tokens.append((words(question), char_bigrams(_normalise(question))))
+    asked_postings = _bm25f_postings(asked_tokens, (1.0, params.w_bigram), _document_frequencies(asked_tokens), params)
+    return {
+        "units": units,
+        "asked": asked_text,
+        "postings": postings,
+        "df": df,
+        "asked_df": asked_df,
+        "n": len(units),
+        "asked_unit": asked_unit,
+        "asked_bits": asked_bits,
+        "asked_postings": asked_postings,
+    }
+
+
+def _document_frequencies(docs_fields: list[tuple[list[str], ...]]) -> dict[str, int]:
     df: dict[str, int] = defaultdict(int)
-    for f in fields_tokens:
+    for f in docs_fields:
         for term in dict.fromkeys(itertools.chain(*f)):  # (first-seen order: a reproducible cache file)
             df[term] += 1
+    return dict(df)
+
+
+def _bm25f_postings(
+    docs_fields: list[tuple[list[str], ...]], weights: tuple[float, ...], df: dict[str, int], params: Params
+) -> dict[str, tuple[list[int], list[float]]]:
+    """BM25F: per term, the documents holding it and each one's saturated, idf-weighted score."""
+    n = len(docs_fields)
+    avg = [max(1e-9, sum(len(f[k]) for f in docs_fields) / max(1, n)) for k in range(len(weights))]
     idf = {term: math.log(1 + (n - d + 0.5) / (d + 0.5)) for term, d in df.items()}
     postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
     k1 = params.k1
-    for uid, f in enumerate(fields_tokens):
+    for doc_id, f in enumerate(docs_fields):
         tf: dict[str, float] = defaultdict(float)
-        for k in range(FIELDS):
-            if not weights[k]:
+        for k, weight in enumerate(weights):
+            if not weight:
                 continue
             norm = 1 - params.b + params.b * len(f[k]) / avg[k]
             counts: dict[str, int] = defaultdict(int)
             for term in f[k]:
                 counts[term] += 1
             for term, c in counts.items():
-                tf[term] += weights[k] * c / norm
+                tf[term] += weight * c / norm
         for term, t in tf.items():
-            uids, contributions = postings[term]
-            uids.append(uid)
+            ids, contributions = postings[term]
+            ids.append(doc_id)
             contributions.append(round(idf[term] * t * (k1 + 1) / (t + k1), 5))
-    return {"units": units, "postings": dict(postings), "df": dict(df), "n": n}
+    return dict(postings)
 
 
 def _window(block: _Block, i: int, budget: int) -> str:
@@ -744,15 +885,20 @@ class PocketBook:
         self._docs = docs
         self._units: list[list[Any]] = index["units"]
         self._postings: dict[str, tuple[list[int], list[float]]] = index["postings"]
+        self._asked_unit: list[int] = index["asked_unit"]
+        self._asked_bits: list[int] = index["asked_bits"]
+        self._asked_postings: dict[str, tuple[list[int], list[float]]] = index["asked_postings"]
         self._df: dict[str, int] = index["df"]
+        self._vocabulary = index["asked_df"] | self._df  # every indexed word
         self._n: int = index["n"]
         self._synonyms = synonyms
         self._tokenizer = tokenizer
         self._max_idf = math.log(1 + (self._n + 0.5) / 0.5)
         self._region_of_unit = [docs[unit[0]].get("region", "") for unit in self._units]
-        self._plain = [
-            _normalise(f"{unit[3]}{unit[1]}{docs[unit[0]].get('title', '')}") for unit in self._units
-        ]  # what coverage looks for words in: shown text, heading path, title
+        # What coverage looks for words in: shown text, heading path, title (and the questions
+        # the sentence answers).
+        self._plain = [_normalise(f"{unit[3]}{unit[1]}{docs[unit[0]].get('title', '')}") for unit in self._units]
+        self._asked_text: list[str] = index["asked"]
         # Per unit: the score factor that does not depend on the question, and which kinds of
         # answer the sentence (and the text shown for it) holds.
         self._factor = [params.heading_factor if unit[4] else 1.0 for unit in self._units]
@@ -767,12 +913,14 @@ class PocketBook:
         userdict: Path,
         synonyms: Path,
         *,
+        expansions: Path | None = None,
         cache_dir: Path | None = None,
         params: Params | None = None,
     ) -> PocketBook:
         """Read the corpus and dictionaries and build (or load the cached) index.
 
-        `cache_dir=None` builds every time; otherwise the index is cached there as JSON, keyed by
+        `expansions` is a directory of `<corpus file stem>.jsonl` files: questions that
+        sentences answer, as cadres word them. `cache_dir=None` builds every time; otherwise the index is cached there as JSON, keyed by
         a hash of the inputs. Any problem with the cache only means building afresh.
         """
         params = params or Params()
@@ -792,10 +940,12 @@ class PocketBook:
             docs.append(meta)
             bodies.append(body)
         tokenizer = make_tokenizer(tuple(userdict_entries))
+        asked_files = [Path(expansions) / f"{path.stem}.jsonl" for path in files] if expansions else []
+        asked_files = [path for path in asked_files if path.exists()]
 
         cache_file = None
         if cache_dir is not None:
-            cache_file = Path(cache_dir) / f"pocketbook-{_hash_inputs(files, userdict, params)}.json"
+            cache_file = Path(cache_dir) / f"pocketbook-{_hash_inputs([*files, *asked_files], userdict, params)}.json"
         index = _read_cache(cache_file) if cache_file else None
         if index is not None:
             try:
@@ -803,7 +953,14 @@ class PocketBook:
             except Exception as exc:  # noqa: BLE001 - a cache that does not fit: build afresh
                 log.warning("pocket-book cache %s does not fit (%s); rebuilding", cache_file, exc)
         blocks = [b for d, body in enumerate(bodies) for b in parse_document(body, docs[d], d)]
-        index = _build_index(docs, blocks, tokenizer, params)
+        by_stem = {path.stem: path for path in asked_files}
+        asked = [
+            parse_expansions(by_stem[path.stem].read_text(encoding="utf-8"), str(by_stem[path.stem]))
+            if path.stem in by_stem
+            else {}
+            for path in files
+        ]
+        index = _build_index(docs, blocks, asked, tokenizer, params)
         if cache_file:
             _write_cache(cache_file, index)
             for stale in cache_file.parent.glob("pocketbook-*.json"):
@@ -823,12 +980,12 @@ class PocketBook:
 
     def _representation(self, word: str) -> list[tuple[str, float]]:
         """Index terms for a word: itself when indexed, else its search-mode pieces, shared."""
-        if word in self._df:
+        if word in self._vocabulary:
             return [(word, 1.0)]
         pieces = [
             w
             for w in dict.fromkeys(cut_words(self._tokenizer, word))
-            if w in self._df and w not in STOPWORDS and (len(w) > 1 or w.isdigit())
+            if w in self._vocabulary and w not in STOPWORDS and (len(w) > 1 or w.isdigit())
         ]
         return [(w, 1.0 / len(pieces)) for w in pieces]
 
@@ -852,7 +1009,7 @@ class PocketBook:
         pos = 0
         for token in self._tokenizer.cut(masked):
             start, pos = pos, pos + len(token)
-            for word in _content_words(token, self._df):
+            for word in _content_words(token, self._vocabulary):
                 if any(c.word == word for c in concepts):
                     continue
                 digits = cn_to_digits(word)
@@ -865,7 +1022,7 @@ class PocketBook:
                     pieces = [
                         w
                         for w in dict.fromkeys(cut_words(self._tokenizer, form))
-                        if w != form and w in self._df and (len(w) > 1 or form != word or w.isdigit())
+                        if w != form and w in self._vocabulary and (len(w) > 1 or form != word or w.isdigit())
                     ]
                     if len(pieces) > 1:
                         reps.append((weight, [(w, 1.0 / len(pieces)) for w in pieces]))
@@ -877,34 +1034,25 @@ class PocketBook:
                 spans.append((concept, start, pos))
         for rule in self._synonyms:
             for m in rule.regex.finditer(masked):
-                expansions = [(w, self._representation(_normalise(w))) for w in rule.words]
-                expansions = [(w, rep) for w, rep in expansions if rep]
+                targets = [(w, self._representation(_normalise(w))) for w in rule.words]
+                targets = [(w, rep) for w, rep in targets if rep]
                 hit = [c for c, start, end in spans if start < m.end() and m.start() < end]
                 if not hit:
                     hit = [_Concept(m.group(0), False, [], set())]
                     concepts.append(hit[0])
                 for concept in hit:
-                    for w, rep in expansions:
+                    for w, rep in targets:
                         concept.reps.append((p.w_synonym, rep))
                         concept.covers.add(_normalise(w))
         concepts = [c for c in concepts if c.reps or c.typed]
         for c in concepts:
-            c.idf = self._concept_idf(c)
+            c.idf = self._concept_idf(c) * (p.w_single if len(c.word) == 1 else 1.0)  # "发" counts less than "养老金"
             c.covers.discard("")
             if c.typed and len(c.word) >= 3:
                 c.grams = tuple(c.word[k : k + 2] for k in range(len(c.word) - 1))
 
-        kinds: list[str] = []
-        money = bool(MONEY_ASK.search(q))
-        if money:
-            kinds.append("money")
-        if FREQ_ASK.search(q):
-            kinds.append("freq")
-        if WHEN_ASK.search(q):
-            kinds.append("when")
-        if COUNT_ASK.search(q):
-            kinds.append("count")
-        return _Query(concepts, regions, foreign, money, tuple(kinds))
+        kinds = asked_kinds(q)
+        return _Query(concepts, regions, foreign, "money" in kinds, kinds)
 
     def _idf(self, term: str) -> float:
         df = self._df.get(term)
@@ -934,6 +1082,8 @@ class PocketBook:
     def _coverage(self, query: _Query, uid: int) -> float:
         """Share of the question's informative wording (idf-weighted) that the passage holds."""
         plain = self._plain[uid]
+        asked = self._asked_text[uid]
+        asked_share = self.params.coverage_asked
         total = covered = 0.0
         for concept in query.concepts:
             idf = concept.idf
@@ -942,46 +1092,66 @@ class PocketBook:
             total += idf
             if any(a in plain for a in concept.covers):
                 covered += idf
+            elif asked_share and any(a in asked for a in concept.covers):
+                covered += idf * asked_share
             elif concept.grams:
                 covered += idf * sum(g in plain for g in concept.grams) / len(concept.grams)
         return covered / total if total else 0.0
 
-    def _rank(self, query: _Query, depth: int = CANDIDATES) -> list[tuple[float, int]]:
-        """The best `depth` units by score, best first: the head re-ranked by coverage."""
-        postings = self._postings
+    @staticmethod
+    def _match(query: _Query, postings: dict[str, tuple[list[int], list[float]]]) -> dict[int, float]:
+        """BM25F score of every document holding a question term: a concept scores by its best
+        representation in each document."""
         scores: dict[int, float] = defaultdict(float)
         for concept in query.concepts:
-            # A concept scores by its best representation in each unit.
             best: dict[int, float] = {}
             for weight, rep in concept.reps:
                 if len(rep) == 1:
                     term, share = rep[0]
-                    uids, contributions = postings.get(term, EMPTY_POSTING)
+                    ids, contributions = postings.get(term, EMPTY_POSTING)
                     f = weight * share
-                    for uid, c in zip(uids, contributions, strict=True):
+                    for doc_id, c in zip(ids, contributions, strict=True):
                         s = f * c
-                        if s > best.get(uid, 0.0):
-                            best[uid] = s
+                        if s > best.get(doc_id, 0.0):
+                            best[doc_id] = s
                     continue
                 acc: dict[int, float] = defaultdict(float)
                 for term, share in rep:
-                    uids, contributions = postings.get(term, EMPTY_POSTING)
+                    ids, contributions = postings.get(term, EMPTY_POSTING)
                     f = weight * share
-                    for uid, c in zip(uids, contributions, strict=True):
-                        acc[uid] += f * c
-                for uid, s in acc.items():
-                    if s > best.get(uid, 0.0):
-                        best[uid] = s
-            for uid, s in best.items():
-                scores[uid] += s
+                    for doc_id, c in zip(ids, contributions, strict=True):
+                        acc[doc_id] += f * c
+                for doc_id, s in acc.items():
+                    if s > best.get(doc_id, 0.0):
+                        best[doc_id] = s
+            for doc_id, s in best.items():
+                scores[doc_id] += s
+        return scores
+
+    def _rank(self, query: _Query, depth: int = CANDIDATES) -> list[tuple[float, int]]:
+        """The best `depth` units by score, best first: the head re-ranked by coverage."""
+        scores = self._match(query, self._postings)
+        if self.params.w_qq and self._asked_unit:
+            # A unit also scores by the closest question it is known to answer.
+            # A known question asking for the same kind of answer (an amount, a date...) is closer.
+            asked_unit, asked_bits = self._asked_unit, self._asked_bits
+            wanted = _kind_bits(query.kinds)
+            same_kind = 1 + self.params.type_boost
+            closest: dict[int, float] = {}
+            for qid, s in self._match(query, self._asked_postings).items():
+                if asked_bits[qid] & wanted:
+                    s *= same_kind
+                uid = asked_unit[qid]
+                if s > closest.get(uid, 0.0):
+                    closest[uid] = s
+            for uid, s in closest.items():
+                scores[uid] += self.params.w_qq * s
         if not scores:
             return []
         p = self.params
         factor = self._factor
         flags = self._flags
-        asked = 0
-        for kind in query.kinds:
-            asked |= KIND_BITS[kind]
+        wanted = _kind_bits(query.kinds)
         type_boost = 1 + p.type_boost
         money_boost = 1 + p.money_boost if query.money else 1.0
         region_boost = 1 + p.region_boost
@@ -992,7 +1162,7 @@ class PocketBook:
             score *= factor[uid]
             if regions and region_of[uid] in regions:
                 score *= region_boost
-            if flags[uid] & asked:
+            if flags[uid] & wanted:
                 score *= type_boost
             if flags[uid] & MONEY_IN_SENTENCE:
                 score *= money_boost
@@ -1035,6 +1205,8 @@ class PocketBook:
             return "score"
         if self._coverage(query, uid) < p.min_coverage:
             return "coverage"
+        if p.region_check and query.regions and self._region_of_unit[uid] not in query.regions:
+            return "region"  # another region's rule is no answer for the region asked about
         if p.money_check and query.money and not self._flags[uid] & MONEY_SHOWN:
             return "money"
         return None
@@ -1100,10 +1272,14 @@ def _read_cache(path: Path) -> dict[str, Any] | None:
         if hashlib.sha256(payload).hexdigest().encode() != digest:
             raise ValueError("checksum mismatch")
         index = json.loads(payload)
-        units, postings, df, n = index["units"], index["postings"], index["df"], index["n"]
-        if not (isinstance(units, list) and isinstance(postings, dict) and isinstance(df, dict)):
+        units, asked, postings, df, n, asked_unit, asked_postings = (
+            index[k] for k in ("units", "asked", "postings", "df", "n", "asked_unit", "asked_postings")
+        )
+        if not all(isinstance(x, dict) for x in (postings, df, asked_postings)):
             raise ValueError("bad shape")
-        if n != len(units) or not all(isinstance(u, list) and len(u) == 5 for u in units):
+        if not all(isinstance(x, list) for x in (units, asked, asked_unit, index["asked_bits"])):
+            raise ValueError("bad shape")
+        if n != len(units) or n != len(asked) or not all(isinstance(u, list) and len(u) == 5 for u in units):
             raise ValueError("bad units")
         return index
     except FileNotFoundError:
@@ -1131,4 +1307,6 @@ def _write_cache(path: Path, index: dict[str, Any]) -> None:
 
 def default_pocketbook(*, cache_dir: Path | None = DEFAULT_CACHE_DIR) -> PocketBook:
     """The pocket book from the project's default paths, cached under data/cache/."""
-    return PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, cache_dir=cache_dir)
+    return PocketBook.load(
+        DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS, cache_dir=cache_dir
+    )
