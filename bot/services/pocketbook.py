@@ -213,6 +213,11 @@ CANDIDATES = 60  # units ranked per question (the rest cannot reach the three sh
 EMPTY_POSTING: tuple[list[int], list[float]] = ([], [])
 
 
+def _compact(text: str) -> str:
+    """Normalised, without whitespace: how questions are read."""
+    return "".join(_normalise(text).split())
+
+
 def asked_kinds(question: str) -> tuple[str, ...]:
     """The kinds of answer a question asks for: "money", "freq", "when", "count"."""
     asks = {"money": MONEY_ASK, "freq": FREQ_ASK, "when": WHEN_ASK, "count": COUNT_ASK}
@@ -584,24 +589,6 @@ def _hash_inputs(corpus_files: list[Path], userdict: Path, params: Params) -> st
 INDEX_PARAMS = ("k1", "b", "w_core", "w_ctx", "w_head", "w_title", "w_bigram", "w_asked", "context_chars")
 
 
-def parse_expansions(text: str, where: str = "") -> dict[str, list[str]]:
-    """`{"sentence": ..., "questions": [...]}` lines: the questions each sentence answers."""
-    asked: dict[str, list[str]] = defaultdict(list)
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            sentence, questions = row["sentence"], row["questions"]
-            if not isinstance(sentence, str) or not all(isinstance(q, str) for q in questions):
-                raise TypeError("sentence and questions must be text")
-        except (ValueError, KeyError, TypeError) as exc:
-            log.warning("%s:%d skipped (%s)", where, number, exc)
-            continue
-        asked[sentence_key(sentence)].extend(questions)
-    return dict(asked)
-
-
 def sentence_key(sentence: str) -> str:
     """A sentence without whitespace: how an expansion line finds its sentence."""
     return "".join(sentence.split())
@@ -610,8 +597,39 @@ def sentence_key(sentence: str) -> str:
 MAX_ASKED_CHARS = 40
 
 
+def parse_expansions(
+    text: str, where: str, sentences: set[str] | None = None
+) -> tuple[dict[str, list[str]], list[str]]:
+    """`{"sentence": ..., "questions": [...]}` lines: the questions each sentence answers (by
+    `sentence_key`), and what is wrong in the lines left out, as "where:line: reason".
+
+    With `sentences` (the document's sentence keys), a line naming another sentence is wrong too.
+    """
+    asked: dict[str, list[str]] = defaultdict(list)
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            sentence, questions = row["sentence"], row["questions"]
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(f"{where}:{number}: not a {{sentence, questions}} object ({exc})")
+            continue
+        key = sentence_key(sentence) if isinstance(sentence, str) else ""
+        if not key or (sentences is not None and key not in sentences):
+            problems.append(f"{where}:{number}: not a sentence of the document: {sentence!r}")
+        elif not isinstance(questions, list) or not questions:
+            problems.append(f"{where}:{number}: no questions")
+        elif not all(isinstance(q, str) and 0 < len(q.strip()) <= MAX_ASKED_CHARS for q in questions):
+            problems.append(f"{where}:{number}: a question is empty or longer than {MAX_ASKED_CHARS} characters")
+        else:
+            asked[key].extend(questions)
+    return dict(asked), problems
+
+
 def expansion_problems(corpus_dir: Path, expansions_dir: Path) -> list[str]:
-    """What is wrong in the expansion files, as "file:line: reason" (empty when all is well).
+    """What is wrong in the expansion files (empty when all is well).
 
     A line must name a sentence of its document exactly as the index cuts it (so a corpus edit
     that changes the sentence shows up here) and give questions of at most 40 characters.
@@ -624,20 +642,7 @@ def expansion_problems(corpus_dir: Path, expansions_dir: Path) -> list[str]:
             continue
         meta, body = parse_front_matter(corpus[path.stem].read_text(encoding="utf-8"))
         sentences = {sentence_key(s) for block in parse_document(body, meta) for s in block.sentences}
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            where = f"{path.name}:{number}"
-            try:
-                row = json.loads(line)
-                sentence, questions = row["sentence"], row["questions"]
-            except (ValueError, KeyError, TypeError) as exc:
-                problems.append(f"{where}: not a {{sentence, questions}} object ({exc})")
-                continue
-            if not isinstance(sentence, str) or sentence_key(sentence) not in sentences:
-                problems.append(f"{where}: not a sentence of the document: {sentence!r}")
-            if not isinstance(questions, list) or not questions:
-                problems.append(f"{where}: no questions")
-            elif not all(isinstance(q, str) and 0 < len(q.strip()) <= MAX_ASKED_CHARS for q in questions):
-                problems.append(f"{where}: a question is empty or longer than {MAX_ASKED_CHARS} characters")
+        problems += parse_expansions(path.read_text(encoding="utf-8"), path.name, sentences)[1]
     return problems
 
 
@@ -654,6 +659,9 @@ def _build_index(
     """
     units: list[list[Any]] = []  # [doc, section, sentence, shown, is heading]
     asked_text: list[str] = []  # per unit: its questions, for the coverage check
+    asked_unit: list[int] = []  # per known question: its unit
+    asked_bits: list[int] = []  # ... and the kinds of answer it asks for
+    asked_tokens: list[tuple[list[str], ...]] = []  # ... and its words and bigrams
     fields_tokens: list[tuple[list[str], ...]] = []
     title_tokens = [cut_words(tokenizer, _normalise(m.get("title", ""))) for m in docs_meta]
     memo: dict[str, list[str]] = {}
@@ -674,6 +682,10 @@ def _build_index(
             ctx = (toks[i - 1] if i > 0 else []) + (toks[i + 1] if i + 1 < len(sents) else [])
             head = head_base + (words(block.leads[i]) if block.leads[i] else [])
             questions = asked[block.doc].get(sentence_key(sentence), [])
+            for question in questions:  # each also a small document of its own (below)
+                asked_unit.append(len(units))
+                asked_bits.append(_kind_bits(asked_kinds(_compact(question))))
+                asked_tokens.append((words(question), char_bigrams(_normalise(question))))
             units.append([block.doc, block.section, sentence, shown, int(i in block.headings)])
             asked_text.append(_normalise("".join(questions)))
             fields_tokens.append(
@@ -695,14 +707,6 @@ def _build_index(
     postings = _bm25f_postings(fields_tokens, weights, asked_df | df, params)
     # Each question a sentence answers is also a small document of its own: a cadre's question
     # close to one of them as a whole points at that sentence.
-    asked_unit: list[int] = []
-    asked_bits: list[int] = []  # the kinds of answer each one asks for
-    asked_tokens: list[tuple[list[str], ...]] = []
-    for uid, unit in enumerate(units):
-        for question in asked[unit[0]].get(sentence_key(unit[2]), []):
-            asked_unit.append(uid)
-            asked_bits.append(_kind_bits(asked_kinds("".join(_normalise(question).split()))))
-            asked_tokens.append((words(question), char_bigrams(_normalise(question))))
     asked_postings = _bm25f_postings(asked_tokens, (1.0, params.w_bigram), _document_frequencies(asked_tokens), params)
     return {
         "units": units,
@@ -895,8 +899,8 @@ class PocketBook:
         self._tokenizer = tokenizer
         self._max_idf = math.log(1 + (self._n + 0.5) / 0.5)
         self._region_of_unit = [docs[unit[0]].get("region", "") for unit in self._units]
-        # What coverage looks for words in: shown text, heading path, title (and the questions
-        # the sentence answers).
+        # What coverage looks for words in: shown text, heading path, title; and, at a lower
+        # share, the questions the sentence answers.
         self._plain = [_normalise(f"{unit[3]}{unit[1]}{docs[unit[0]].get('title', '')}") for unit in self._units]
         self._asked_text: list[str] = index["asked"]
         # Per unit: the score factor that does not depend on the question, and which kinds of
@@ -920,7 +924,8 @@ class PocketBook:
         """Read the corpus and dictionaries and build (or load the cached) index.
 
         `expansions` is a directory of `<corpus file stem>.jsonl` files: questions that
-        sentences answer, as cadres word them. `cache_dir=None` builds every time; otherwise the index is cached there as JSON, keyed by
+        sentences answer, as cadres word them (a broken line is logged and skipped).
+        `cache_dir=None` builds every time; otherwise the index is cached there as JSON, keyed by
         a hash of the inputs. Any problem with the cache only means building afresh.
         """
         params = params or Params()
@@ -940,12 +945,14 @@ class PocketBook:
             docs.append(meta)
             bodies.append(body)
         tokenizer = make_tokenizer(tuple(userdict_entries))
-        asked_files = [Path(expansions) / f"{path.stem}.jsonl" for path in files] if expansions else []
-        asked_files = [path for path in asked_files if path.exists()]
+        # Each document's known questions, when there are any.
+        asked_files = [Path(expansions) / f"{path.stem}.jsonl" if expansions else None for path in files]
+        asked_files = [path if path and path.exists() else None for path in asked_files]
 
         cache_file = None
         if cache_dir is not None:
-            cache_file = Path(cache_dir) / f"pocketbook-{_hash_inputs([*files, *asked_files], userdict, params)}.json"
+            inputs = [*files, *(path for path in asked_files if path)]
+            cache_file = Path(cache_dir) / f"pocketbook-{_hash_inputs(inputs, userdict, params)}.json"
         index = _read_cache(cache_file) if cache_file else None
         if index is not None:
             try:
@@ -953,13 +960,12 @@ class PocketBook:
             except Exception as exc:  # noqa: BLE001 - a cache that does not fit: build afresh
                 log.warning("pocket-book cache %s does not fit (%s); rebuilding", cache_file, exc)
         blocks = [b for d, body in enumerate(bodies) for b in parse_document(body, docs[d], d)]
-        by_stem = {path.stem: path for path in asked_files}
-        asked = [
-            parse_expansions(by_stem[path.stem].read_text(encoding="utf-8"), str(by_stem[path.stem]))
-            if path.stem in by_stem
-            else {}
-            for path in files
-        ]
+        asked: list[dict[str, list[str]]] = []
+        for path in asked_files:
+            questions, problems = parse_expansions(path.read_text(encoding="utf-8"), str(path)) if path else ({}, [])
+            for problem in problems:
+                log.warning("skipped: %s", problem)
+            asked.append(questions)
         index = _build_index(docs, blocks, asked, tokenizer, params)
         if cache_file:
             _write_cache(cache_file, index)
@@ -990,7 +996,7 @@ class PocketBook:
         return [(w, 1.0 / len(pieces)) for w in pieces]
 
     def _parse_question(self, question: str) -> _Query:
-        q = "".join(_normalise(question).split())
+        q = _compact(question)
         regions: set[str] = set()
         for region, names in REGION_WORDS.items():
             if any(w in q for w in names):
