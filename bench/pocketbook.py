@@ -1,9 +1,10 @@
 """Benchmark of the policy pocket book (bot/services/pocketbook.py) on tests/data/ask_dev.jsonl.
 
 Prints, for half A (the half the engine was tuned on), half B (held out), all of A and B, and set C
-(tests/data/ask_dev_c.jsonl, written by someone else, later tuned on; rows "C") and set D
+(tests/data/ask_dev_c.jsonl, written by someone else, later tuned on; rows "C"), set D
 (tests/data/ask_dev_d.jsonl, written by someone else who saw neither the engine nor the known questions
-of policies/expansions; held out; rows "D"):
+of policies/expansions; held out, its totals used to choose settings; rows "D") and set E
+(tests/data/ask_dev_e.jsonl, written the same way, held out and never used to choose; rows "E"):
 top-1 and top-3 hit rates on the answerable questions (a hit: the question's `must_contain`,
 whitespace removed, is inside a returned passage's text, whitespace removed), the false-abstention
 rate on them, and the abstention rate on the unanswerable ones (all, near misses, the others).
@@ -34,6 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEV_SET = REPO / "tests" / "data" / "ask_dev.jsonl"
 DEV_SET_C = REPO / "tests" / "data" / "ask_dev_c.jsonl"  # set C: written by someone else, later tuned on
 DEV_SET_D = REPO / "tests" / "data" / "ask_dev_d.jsonl"  # set D: written by someone else, held out
+DEV_SET_E = REPO / "tests" / "data" / "ask_dev_e.jsonl"  # set E: written by someone else, held out
 CORPUS = REPO / "policies" / "corpus"
 
 
@@ -224,8 +226,10 @@ def main() -> int:
     }
     set_c = load_dev(DEV_SET_C)
     set_d = load_dev(DEV_SET_D)
+    set_e = load_dev(DEV_SET_E)
     halves["C"] = set_c
     halves["D"] = set_d
+    halves["E"] = set_e
     book: PocketBook = default_pocketbook()
     unexpanded = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, cache_dir=None)
 
@@ -245,14 +249,15 @@ def main() -> int:
     rows = [(name, half, evaluate(fn, halves[half])) for name, fn in systems for half in halves]
     print("Policy pocket book on tests/data/ask_dev.jsonl (tuned on half A; half B held out), on")
     print("tests/data/ask_dev_c.jsonl (set C, written separately, later tuned on) and on")
-    print("tests/data/ask_dev_d.jsonl (set D, written separately, held out); 'all' = A + B only")
+    print("tests/data/ask_dev_d.jsonl and tests/data/ask_dev_e.jsonl (sets D and E, written separately,")
+    print("held out); 'all' = A + B only")
     print("top-1/top-3 and false abstention: answerable questions; abstain: unanswerable questions")
     print()
     print_table(rows)
-    longest = max((len(p.text) for it in items + set_c + set_d for p in book.ask(it["q"]).passages), default=0)
+    longest = max((len(p.text) for it in items + set_c + set_d + set_e for p in book.ask(it["q"]).passages), default=0)
     print(f"\npassages indexed: {book.size}; longest passage shown: {longest} characters (limit 300)")
 
-    questions = [it["q"] for it in items + set_c + set_d]
+    questions = [it["q"] for it in items + set_c + set_d + set_e]
     for q in questions:  # warm-up
         book.ask(q)
     samples: list[float] = []

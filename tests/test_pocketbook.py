@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from bot.services.pocketbook import (
     DEFAULT_USERDICT,
     MAX_CHARS,
     Answer,
+    Params,
     Passage,
     PocketBook,
     _cut,
@@ -100,6 +102,19 @@ def test_questions_the_documents_do_not_answer_are_not_answered(book: PocketBook
     answer = book.ask(question)
     assert answer.abstained
     assert answer.passages == []
+
+
+@pytest.mark.parametrize("question", ["危房改好以后保修几年？", "第一书记的意外保险保额是多少？"])
+def test_a_number_asked_for_is_not_answered_by_a_passage_without_one(book: PocketBook, question: str) -> None:
+    # The documents speak of 危房改造 quality and of 意外保险, but give no warranty years or sum insured.
+    assert book.ask(question).abstained
+    assert book.abstain_reason(question) == "number"
+    lenient = PocketBook.load(
+        DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS, params=Params(number_check=False)
+    )
+    answer = lenient.ask(question)
+    assert not answer.abstained
+    assert not re.search(r"\d", answer.passages[0].text)
 
 
 def test_passages_are_at_most_300_characters(book: PocketBook) -> None:
@@ -229,14 +244,14 @@ def test_broken_expansion_lines_are_reported(tmp_path: Path) -> None:
 
 
 def test_a_question_written_for_a_sentence_leads_to_it(book: PocketBook, tmp_path: Path) -> None:
-    # Nothing in the documents or the known questions speaks of a 房产证: no answer ...
-    question = "小额信贷要押房产证吗？"
+    # Nothing in the documents or the known questions speaks of a 林权证: no answer ...
+    question = "小额信贷得押林权证不？"
     assert book.ask(question).abstained
     # ... until a cadre's wording is written down for the sentence that answers it.
     for path in DEFAULT_EXPANSIONS.glob("*.jsonl"):
         (tmp_path / path.name).write_bytes(path.read_bytes())
     with (tmp_path / "004_d8d04ca7b901a77e__03.jsonl").open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"sentence": "免担保免抵押。", "questions": ["要不要押房产证？"]}, ensure_ascii=False) + "\n")
+        fh.write(json.dumps({"sentence": "免担保免抵押。", "questions": ["要不要押林权证？"]}, ensure_ascii=False) + "\n")
     taught = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=tmp_path)
     answer = taught.ask(question)
     assert not answer.abstained

@@ -39,8 +39,9 @@ Method
 * Abstention. No answer (empty passages) when the question names a place the documents do not
   cover (another province or city), when the best passage's score or its coverage is below a
   threshold calibrated on half A of tests/data/ask_dev.jsonl and set C, when the question names a
-  region and the best passage is another region's, or when an amount of money is
-  asked for and neither the best passage nor a close runner-up states one. In the coverage, a
+  region and the best passage is another region's, when an amount of money is asked for and
+  neither the best passage nor a close runner-up states one, or when a number is asked for ("保修
+  几年", "保额是多少"; not a list: "哪几种") and the best passage shows none. In the coverage, a
   word the documents never use counts fully when it is rare in general Chinese (jieba's own
   dictionary frequency: "党费", "驾照" - a topic the documents lack) and half when it is common
   ("拿", "下去" - colloquial filler).
@@ -127,7 +128,7 @@ class Params:
     coverage_power: float = 2.0  # re-rank the head of the list by score x coverage^power
     rerank_depth: int = 30
     coverage_asked: float = 0.75  # a word only in the questions a sentence answers counts this share
-    w_qq: float = 0.5  # weight of the closest known question's score (policies/expansions)
+    w_qq: float = 0.3  # weight of the closest known question's score (policies/expansions)
     # abstention
     min_coverage: float = 0.45
     min_score: float = 2.0
@@ -135,6 +136,7 @@ class Params:
     money_check: bool = True  # abstain when an amount of money is asked for and the answer has none
     money_window: int = 5  # ... unless one of the first this many passages has one
     money_ratio: float = 0.5  # ... and scores at least this share of the best
+    number_check: bool = True  # abstain when a number is asked for ("几年", "多少") and the answer shows none
     topic_idf: float = 12.0  # an unknown word rarer than this in general Chinese (jieba's idf) is a topic
     filler_weight: float = 0.5  # an unknown common word weighs this share of the rarest known word
     # display
@@ -199,6 +201,8 @@ MONEY_ASK = re.compile(
 FREQ_ASK = re.compile(r"多久|多长时间|几次|几趟|几回|多少次|频率|隔多|每.{0,2}几")
 WHEN_ASK = re.compile(r"啥时候|什么时候|何时|哪天|几号|几月|截止|最迟|最晚|之前|期限|几天内|多少天内|多久内|几个工作日")
 COUNT_ASK = re.compile(r"几|多少|比例|占比|百分之|上限|下限|多大|多高|多长")
+# A number asked for, not a list ("哪几种", "几个方面" ask for the items).
+NUMBER_ASK = re.compile(r"(?<!哪)(?:几|多少)(?![种类项个方面样])|比例|占比|百分之")
 
 MONEY_TEXT = re.compile(r"\d[\d.,，]*\s*(?:万元|千元|亿元|元)|[一二三四五六七八九十百千万两]+元|上不封顶|免费|全额|\d\s*[%％]")
 FREQ_TEXT = re.compile(r"每[天日周月年半季两三四五六七八九十]|每个?(?:月|季度|年|周|学期)|\d+\s*(?:次|天|日|个月|年|周)|[一二三四五六七八九十两]次")
@@ -209,6 +213,7 @@ KIND_BITS = {"money": 1, "freq": 2, "when": 4, "count": 8}
 KIND_TEXT = {"money": MONEY_TEXT, "freq": FREQ_TEXT, "when": WHEN_TEXT, "count": NUMBER_TEXT}
 MONEY_IN_SENTENCE = 16
 MONEY_SHOWN = 32
+NUMBER_SHOWN = 64
 CANDIDATES = 60  # units ranked per question (the rest cannot reach the three shown)
 EMPTY_POSTING: tuple[list[int], list[float]] = ([], [])
 
@@ -240,6 +245,8 @@ def _kind_flags(sentence: str, shown: str) -> int:
         flags |= MONEY_IN_SENTENCE
     if MONEY_TEXT.search(shown):
         flags |= MONEY_SHOWN
+    if NUMBER_TEXT.search(shown):
+        flags |= NUMBER_SHOWN
     return flags
 
 
@@ -869,6 +876,7 @@ class _Query:
     foreign: bool
     money: bool
     kinds: tuple[str, ...]  # "money", "freq", "when", "count"
+    number: bool  # a number is asked for (not a list of items)
 
     def terms(self) -> set[str]:
         return {t for c in self.concepts for _, rep in c.reps for t, _ in rep}
@@ -1058,7 +1066,7 @@ class PocketBook:
                 c.grams = tuple(c.word[k : k + 2] for k in range(len(c.word) - 1))
 
         kinds = asked_kinds(q)
-        return _Query(concepts, regions, foreign, "money" in kinds, kinds)
+        return _Query(concepts, regions, foreign, "money" in kinds, kinds, bool(NUMBER_ASK.search(q)))
 
     def _idf(self, term: str) -> float:
         df = self._df.get(term)
@@ -1215,6 +1223,8 @@ class PocketBook:
             return "region"  # another region's rule is no answer for the region asked about
         if p.money_check and query.money and not self._flags[uid] & MONEY_SHOWN:
             return "money"
+        if p.number_check and query.number and not self._flags[uid] & NUMBER_SHOWN:
+            return "number"
         return None
 
     def ask(self, question: str, top_k: int = 3) -> Answer:
