@@ -254,10 +254,11 @@ def main() -> int:
     print("top-1/top-3 and false abstention: answerable questions; abstain: unanswerable questions")
     print()
     print_table(rows)
-    longest = max((len(p.text) for it in items + set_c + set_d + set_e for p in book.ask(it["q"]).passages), default=0)
+    every_set = items + set_c + set_d + set_e
+    longest = max((len(p.text) for it in every_set for p in book.ask(it["q"]).passages), default=0)
     print(f"\npassages indexed: {book.size}; longest passage shown: {longest} characters (limit 300)")
 
-    questions = [it["q"] for it in items + set_c + set_d + set_e]
+    questions = [it["q"] for it in every_set]
     for q in questions:  # warm-up
         book.ask(q)
     samples: list[float] = []

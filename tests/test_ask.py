@@ -45,6 +45,11 @@ async def test_the_bot_says_plainly_when_the_pocket_book_does_not_answer(client)
     assert "请在 /ask 后面写上问题" in only_text(await client.send("/ask"))
 
 
+async def test_another_provinces_rule_is_referred_to_its_own_authorities(client):
+    text = only_text(await client.send("/ask 浙江驻村干部请假要找谁批？"))
+    assert "不含其他地区的规定" in text and "当地主管部门" in text
+
+
 async def test_more_gives_the_next_passages(client):
     question = client.message(text="/ask 请假三天要谁批？")
     first = await client.feed(question)

@@ -100,8 +100,12 @@ class Passage:
 @dataclass(frozen=True)
 class Answer:
     question: str
-    abstained: bool
     passages: list[Passage]  # best first; empty when abstained
+    reason: str | None = None  # why there is no answer ("place", "score", "number"...); None when answered
+
+    @property
+    def abstained(self) -> bool:
+        return self.reason is not None
 
 
 @dataclass(frozen=True)
@@ -1205,8 +1209,7 @@ class PocketBook:
 
     def abstain_reason(self, question: str) -> str | None:
         """Why `ask` abstains on this question (None when it answers)."""
-        query = self._parse_question(question)
-        return self._abstain(query, self._rank(query))
+        return self.ask(question).reason
 
     def _abstain(self, query: _Query, ranked: list[tuple[float, int]]) -> str | None:
         p = self.params
@@ -1235,8 +1238,9 @@ class PocketBook:
         top_k = max(1, top_k)
         query = self._parse_question(question)
         ranked = self._rank(query, depth=max(CANDIDATES, 20 * top_k))
-        if self._abstain(query, ranked) is not None:
-            return Answer(question=question, abstained=True, passages=[])
+        reason = self._abstain(query, ranked)
+        if reason is not None:
+            return Answer(question=question, passages=[], reason=reason)
         chosen: list[Passage] = []
         for score, uid in ranked:
             sentence = self._units[uid][2]
@@ -1245,7 +1249,7 @@ class PocketBook:
             chosen.append(self._passage(uid, score))
             if len(chosen) >= top_k:
                 break
-        return Answer(question=question, abstained=False, passages=chosen)
+        return Answer(question=question, passages=chosen)
 
     def highlight_terms(self, question: str, passage: Passage) -> list[str]:
         """The passage's words that matched the (expanded) question, in order of appearance.
