@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test test-sqlite test-postgres bench migrate lint corpus clean
+.PHONY: run test test-sqlite test-postgres bench migrate lint corpus encoder clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -36,6 +36,12 @@ lint: $(STAMP)
 
 corpus: $(STAMP)
 	$(PY) scripts/build_corpus.py
+
+# Retrain policies/encoder.json.gz after changing the corpus, the known questions or the user
+# dictionary. Only training needs PyTorch (the CPU build); the bot reads the file without it.
+encoder: $(STAMP)
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) scripts/train_encoder.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

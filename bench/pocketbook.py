@@ -3,13 +3,17 @@
 Prints, for half A (the half the engine was tuned on), half B (held out), all of A and B, and set C
 (tests/data/ask_dev_c.jsonl, written by someone else, later tuned on; rows "C"), set D
 (tests/data/ask_dev_d.jsonl, written by someone else who saw neither the engine nor the known questions
-of policies/expansions; held out, its totals used to choose settings; rows "D") and set E
-(tests/data/ask_dev_e.jsonl, written the same way, held out and never used to choose; rows "E"):
+of policies/expansions; held out, its totals used to choose settings; rows "D"), set E
+(tests/data/ask_dev_e.jsonl, written the same way, held out; rows "E") and set F
+(tests/data/ask_dev_f.jsonl, written the same way after the question encoder was built, held out
+and never used to choose; rows "F"):
 top-1 and top-3 hit rates on the answerable questions (a hit: the question's `must_contain`,
 whitespace removed, is inside a returned passage's text, whitespace removed), the false-abstention
 rate on them, and the abstention rate on the unanswerable ones (all, near misses, the others).
-The same figures for the engine without the known questions (policies/expansions), and for a plain BM25 baseline over fixed-size chunks (no synonyms, no user
-dictionary, no region steering; jieba's default dictionary and precise mode) from the same run.
+The same figures for the engine without the learned question encoder (policies/encoder.json.gz),
+without the known questions (policies/expansions) and the encoder trained on them, and for a plain
+BM25 baseline over fixed-size chunks (no synonyms, no user dictionary, no region steering; jieba's
+default dictionary and precise mode) from the same run.
 Then the latency of `ask` (p50/p99 after warm-up) and the cold start, measured in fresh
 interpreters so that jieba is not already loaded.
 
@@ -36,6 +40,7 @@ DEV_SET = REPO / "tests" / "data" / "ask_dev.jsonl"
 DEV_SET_C = REPO / "tests" / "data" / "ask_dev_c.jsonl"  # set C: written by someone else, later tuned on
 DEV_SET_D = REPO / "tests" / "data" / "ask_dev_d.jsonl"  # set D: written by someone else, held out
 DEV_SET_E = REPO / "tests" / "data" / "ask_dev_e.jsonl"  # set E: written by someone else, held out
+DEV_SET_F = REPO / "tests" / "data" / "ask_dev_f.jsonl"  # set F: the same, after the encoder was built
 CORPUS = REPO / "policies" / "corpus"
 
 
@@ -212,6 +217,7 @@ def print_table(rows: list[tuple[str, str, Scores]]) -> None:
 def main() -> int:
     from bot.services.pocketbook import (
         DEFAULT_CORPUS,
+        DEFAULT_EXPANSIONS,
         DEFAULT_SYNONYMS,
         DEFAULT_USERDICT,
         PocketBook,
@@ -227,10 +233,13 @@ def main() -> int:
     set_c = load_dev(DEV_SET_C)
     set_d = load_dev(DEV_SET_D)
     set_e = load_dev(DEV_SET_E)
+    set_f = load_dev(DEV_SET_F)
     halves["C"] = set_c
     halves["D"] = set_d
     halves["E"] = set_e
+    halves["F"] = set_f
     book: PocketBook = default_pocketbook()
+    unencoded = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS)
     unexpanded = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, cache_dir=None)
 
     def engine(pocketbook: PocketBook) -> Retriever:
@@ -242,6 +251,7 @@ def main() -> int:
 
     systems: list[tuple[str, Retriever]] = [
         ("pocket book", engine(book)),
+        ("pocket book without the encoder", engine(unencoded)),
         ("pocket book without known questions", engine(unexpanded)),
         ("baseline BM25, 200-char chunks", ChunkBM25(CORPUS, 200)),
         ("baseline BM25, 300-char chunks", ChunkBM25(CORPUS, 300)),
@@ -249,12 +259,12 @@ def main() -> int:
     rows = [(name, half, evaluate(fn, halves[half])) for name, fn in systems for half in halves]
     print("Policy pocket book on tests/data/ask_dev.jsonl (tuned on half A; half B held out), on")
     print("tests/data/ask_dev_c.jsonl (set C, written separately, later tuned on) and on")
-    print("tests/data/ask_dev_d.jsonl and tests/data/ask_dev_e.jsonl (sets D and E, written separately,")
-    print("held out); 'all' = A + B only")
+    print("tests/data/ask_dev_d.jsonl, ask_dev_e.jsonl and ask_dev_f.jsonl (sets D, E and F, written")
+    print("separately, held out); 'all' = A + B only")
     print("top-1/top-3 and false abstention: answerable questions; abstain: unanswerable questions")
     print()
     print_table(rows)
-    every_set = items + set_c + set_d + set_e
+    every_set = items + set_c + set_d + set_e + set_f
     longest = max((len(p.text) for it in every_set for p in book.ask(it["q"]).passages), default=0)
     print(f"\npassages indexed: {book.size}; longest passage shown: {longest} characters (limit 300)")
 

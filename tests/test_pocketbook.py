@@ -12,6 +12,7 @@ import pytest
 
 from bot.services.pocketbook import (
     DEFAULT_CORPUS,
+    DEFAULT_ENCODER,
     DEFAULT_EXPANSIONS,
     DEFAULT_SYNONYMS,
     DEFAULT_USERDICT,
@@ -23,10 +24,12 @@ from bot.services.pocketbook import (
     _cut,
     _read_cache,
     _write_cache,
+    encoder_fingerprint,
     expansion_problems,
     parse_front_matter,
     parse_synonyms,
 )
+from bot.services.semantic import QuestionEncoder, cosine, write_encoder
 
 DEV_SET = Path(__file__).parent / "data" / "ask_dev.jsonl"
 SOURCES = {
@@ -47,10 +50,21 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pocketbook-cache")
 
 
+def load_book(**options: object) -> PocketBook:
+    """The pocket book as the bot loads it (known questions, learned encoder), with `options`."""
+    kwargs: dict = {"expansions": DEFAULT_EXPANSIONS, "encoder": DEFAULT_ENCODER} | options
+    return PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def book(cache_dir: Path) -> PocketBook:
     # The cache directory is empty: this load builds the index and writes the cache.
-    return PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS, cache_dir=cache_dir)
+    return load_book(cache_dir=cache_dir)
+
+
+@pytest.fixture(scope="module")
+def book_without_encoder(cache_dir: Path) -> PocketBook:
+    return load_book(encoder=None, cache_dir=cache_dir)
 
 
 @pytest.mark.parametrize(
@@ -106,8 +120,7 @@ def test_questions_the_documents_do_not_answer_are_not_answered(book: PocketBook
 
 @pytest.fixture(scope="module")
 def book_without_number_check() -> PocketBook:
-    params = Params(number_check=False)
-    return PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS, params=params)
+    return load_book(params=Params(number_check=False))
 
 
 @pytest.mark.parametrize("question", ["危房改好以后保修几年？", "第一书记的意外保险保额是多少？"])
@@ -176,11 +189,11 @@ def test_a_broken_or_unwritable_cache_does_not_break_loading(book: PocketBook, c
     assert _read_cache(tmp_path / "missing.json") is None
     # A load over a damaged cache builds afresh, answers the same and writes a good cache ...
     cached.write_bytes(good[: len(good) // 2])
-    rebuilt = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS, cache_dir=cache_dir)
+    rebuilt = load_book(cache_dir=cache_dir)
     assert [p.text for p in rebuilt.ask(question).passages] == expected
     assert cached.read_bytes() == good
     # ... which the next load reads.
-    from_cache = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS, cache_dir=cache_dir)
+    from_cache = load_book(cache_dir=cache_dir)
     assert [p.text for p in from_cache.ask(question).passages] == expected
     # A cache that cannot be written (its directory cannot be created) is no error.
     blocker = tmp_path / "a-file"
@@ -261,3 +274,66 @@ def test_a_question_written_for_a_sentence_leads_to_it(book: PocketBook, tmp_pat
     answer = taught.ask(question)
     assert not answer.abstained
     assert "免担保免抵押" in answer.passages[0].text
+
+
+def test_the_encoder_is_trained_on_the_current_documents_and_known_questions() -> None:
+    fingerprint = encoder_fingerprint(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_EXPANSIONS)
+    assert QuestionEncoder.load(DEFAULT_ENCODER, fingerprint) is not None, (
+        "policies/encoder.json.gz was trained on other documents or known questions: run `make encoder`"
+    )
+
+
+def test_the_encoder_reads_wording_the_documents_do_not_use(book: PocketBook, book_without_encoder: PocketBook) -> None:
+    # "谁点头" (who nods it through) is in neither the documents nor the known questions: by
+    # words alone the best passage is the one on asking leave by WeChat; the encoder knows the
+    # question is about who approves.
+    question = "山西驻村的请四天假得谁点头？"
+    rule = "请假3天及以上的由县驻村办和派出单位联合审批"
+    assert rule not in nonws(book_without_encoder.ask(question).passages[0].text)
+    assert rule in nonws(book.ask(question).passages[0].text)
+
+
+def test_an_encoder_that_does_not_fit_is_left_out(
+    book_without_encoder: PocketBook, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    question = "请假三天要谁批？"
+    expected = [p.text for p in book_without_encoder.ask(question).passages]
+    stale = tmp_path / "stale.json.gz"
+    write_encoder(
+        stale,
+        fingerprint="trained on other documents",
+        question_features=["w:请假"],
+        question_rows=[[1.0, 0.0]],
+        unit_keys=["a"],
+        unit_rows=[[1.0, 0.0]],
+    )
+    damaged = tmp_path / "damaged.json.gz"
+    damaged.write_bytes(stale.read_bytes()[:40])
+    for path in (stale, damaged, tmp_path / "missing.json.gz"):
+        caplog.clear()
+        book = load_book(encoder=path)
+        assert [p.text for p in book.ask(question).passages] == expected
+        assert "ranking by words alone" in caplog.text or "make encoder" in caplog.text
+
+
+def test_an_encoder_file_round_trips(tmp_path: Path) -> None:
+    weights = {
+        "fingerprint": "f",
+        "question_features": ["w:请假", "w:补助", "c:假"],
+        "question_rows": [[0.9, 0.1, 0.0], [0.0, 0.2, 0.8], [0.5, 0.5, 0.0]],
+        "unit_keys": ["leave", "allowance"],
+        "unit_rows": [[1.0, 0.0, 0.0], [0.0, 0.0, 3.0]],
+    }
+    path = tmp_path / "encoder.json.gz"
+    write_encoder(path, **weights)
+    encoder = QuestionEncoder.load(path, "f")
+    assert encoder is not None and encoder.dim == 3
+    leave, allowance = encoder.unit_vector("leave"), encoder.unit_vector("allowance")
+    assert allowance == pytest.approx([0.0, 0.0, 1.0], abs=0.01)  # stored vectors come back of unit length
+    asked = encoder.encode(["w:请假", "c:假", "w:不认识"])  # an unknown feature is passed over
+    assert asked is not None and leave is not None and cosine(asked, leave) > 0.9
+    assert encoder.encode(["w:不认识"]) is None
+    # The same weights give the same bytes: retraining on unchanged inputs leaves no diff.
+    again = tmp_path / "again.json.gz"
+    write_encoder(again, **weights)
+    assert again.read_bytes() == path.read_bytes()

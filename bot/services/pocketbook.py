@@ -75,6 +75,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.services import semantic
+
 log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,6 +84,7 @@ DEFAULT_CORPUS = REPO / "policies" / "corpus"
 DEFAULT_USERDICT = REPO / "policies" / "userdict.txt"
 DEFAULT_SYNONYMS = REPO / "policies" / "synonyms.txt"
 DEFAULT_EXPANSIONS = REPO / "policies" / "expansions"
+DEFAULT_ENCODER = REPO / "policies" / "encoder.json.gz"
 DEFAULT_CACHE_DIR = REPO / "data" / "cache"
 
 MAX_CHARS = 300
@@ -133,6 +136,7 @@ class Params:
     rerank_depth: int = 30
     coverage_asked: float = 0.75  # a word only in the questions a sentence answers counts this share
     w_qq: float = 0.3  # weight of the closest known question's score (policies/expansions)
+    w_semantic: float = 2.0  # the learned encoder's cosine, in units of the best score (policies/encoder.json.gz)
     # abstention
     min_coverage: float = 0.45
     min_score: float = 2.0
@@ -657,6 +661,13 @@ def expansion_problems(corpus_dir: Path, expansions_dir: Path) -> list[str]:
     return problems
 
 
+def encoder_fingerprint(corpus_dir: Path, userdict: Path, expansions: Path | None) -> str:
+    """The fingerprint an encoder trained on these documents and known questions carries."""
+    corpus_files = sorted(Path(corpus_dir).glob("*.md"))
+    asked = [Path(expansions) / f"{path.stem}.jsonl" for path in corpus_files] if expansions else []
+    return semantic.fingerprint([*corpus_files, *(path for path in asked if path.exists()), Path(userdict)])
+
+
 def _build_index(
     docs_meta: list[dict[str, str]],
     blocks: list[_Block],
@@ -896,8 +907,10 @@ class PocketBook:
         synonyms: list[SynonymRule],
         tokenizer: Any,
         params: Params,
+        encoder: semantic.QuestionEncoder | None = None,
     ) -> None:
         self.params = params
+        self._encoder = encoder
         self._docs = docs
         self._units: list[list[Any]] = index["units"]
         self._postings: dict[str, tuple[list[int], list[float]]] = index["postings"]
@@ -919,6 +932,10 @@ class PocketBook:
         # answer the sentence (and the text shown for it) holds.
         self._factor = [params.heading_factor if unit[4] else 1.0 for unit in self._units]
         self._flags = [_kind_flags(unit[2], unit[3]) for unit in self._units]
+        self._unit_vectors = [
+            encoder.unit_vector(semantic.unit_key(docs[unit[0]].get("title", ""), unit[1], unit[2])) if encoder else None
+            for unit in self._units
+        ]
 
     # -- loading
 
@@ -930,6 +947,7 @@ class PocketBook:
         synonyms: Path,
         *,
         expansions: Path | None = None,
+        encoder: Path | None = None,
         cache_dir: Path | None = None,
         params: Params | None = None,
     ) -> PocketBook:
@@ -960,6 +978,11 @@ class PocketBook:
         # Each document's known questions, when there are any.
         asked_files = [Path(expansions) / f"{path.stem}.jsonl" if expansions else None for path in files]
         asked_files = [path if path and path.exists() else None for path in asked_files]
+        question_encoder = (
+            semantic.QuestionEncoder.load(Path(encoder), encoder_fingerprint(corpus_dir, userdict, expansions))
+            if encoder
+            else None
+        )
 
         cache_file = None
         if cache_dir is not None:
@@ -968,7 +991,7 @@ class PocketBook:
         index = _read_cache(cache_file) if cache_file else None
         if index is not None:
             try:
-                return cls(index, docs, rules, tokenizer, params)
+                return cls(index, docs, rules, tokenizer, params, question_encoder)
             except Exception as exc:  # noqa: BLE001 - a cache that does not fit: build afresh
                 log.warning("pocket-book cache %s does not fit (%s); rebuilding", cache_file, exc)
         blocks = [b for d, body in enumerate(bodies) for b in parse_document(body, docs[d], d)]
@@ -987,12 +1010,20 @@ class PocketBook:
                         stale.unlink()
                     except OSError:
                         pass
-        return cls(index, docs, rules, tokenizer, params)
+        return cls(index, docs, rules, tokenizer, params, question_encoder)
 
     @property
     def size(self) -> int:
         """The number of indexed units (sentences, table rows, headings)."""
         return len(self._units)
+
+    def encoder_units(self) -> list[tuple[str, int, str, str]]:
+        """Per unit, for training the encoder: its key in the encoder file, its document's index
+        (in corpus file order), its sentence, and the text the passage side reads."""
+        return [
+            (semantic.unit_key(self._docs[doc].get("title", ""), section, sentence), doc, sentence, f"{sentence}{section}")
+            for doc, section, sentence, _shown, _heading in self._units
+        ]
 
     # -- questions
 
@@ -1071,6 +1102,11 @@ class PocketBook:
 
         kinds = asked_kinds(q)
         return _Query(concepts, regions, foreign, "money" in kinds, kinds, bool(NUMBER_ASK.search(q)))
+
+    def encoder_features(self, text: str) -> list[str]:
+        """What the learned encoder reads in a text (the same for training and for questions)."""
+        text = _compact(text)
+        return semantic.features((w for w in cut_words(self._tokenizer, text) if w not in STOPWORDS), text)
 
     def _idf(self, term: str) -> float:
         df = self._df.get(term)
@@ -1200,6 +1236,27 @@ class PocketBook:
                     break
         return ranked
 
+    def _rerank_by_encoder(self, question: str, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """The head re-ranked by the learned encoder's closeness, in units of the best score.
+
+        Only the order changes: whether to answer at all is settled before, on the words, because
+        the abstention rules read the passages the words found.
+        """
+        p = self.params
+        if not (self._encoder and p.w_semantic and ranked):
+            return ranked
+        vector = self._encoder.encode(self.encoder_features(question))
+        if vector is None:
+            return ranked
+        bonus = p.w_semantic * ranked[0][0]
+        vectors = self._unit_vectors
+        head = [
+            (s + bonus * semantic.cosine(vector, v) if (v := vectors[uid]) else s, uid)
+            for s, uid in ranked[: p.rerank_depth]
+        ]
+        head.sort(key=lambda x: (-x[0], x[1]))
+        return head + ranked[p.rerank_depth :]
+
     def _passage(self, uid: int, score: float) -> Passage:
         doc, section, _sentence, shown, _heading = self._units[uid]
         meta = self._docs[doc]
@@ -1242,7 +1299,7 @@ class PocketBook:
         if reason is not None:
             return Answer(question=question, passages=[], reason=reason)
         chosen: list[Passage] = []
-        for score, uid in ranked:
+        for score, uid in self._rerank_by_encoder(question, ranked):
             sentence = self._units[uid][2]
             if any(sentence in passage.text for passage in chosen):
                 continue  # already on screen inside a better passage
@@ -1328,5 +1385,10 @@ def _write_cache(path: Path, index: dict[str, Any]) -> None:
 def default_pocketbook(*, cache_dir: Path | None = DEFAULT_CACHE_DIR) -> PocketBook:
     """The pocket book from the project's default paths, cached under data/cache/."""
     return PocketBook.load(
-        DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS, cache_dir=cache_dir
+        DEFAULT_CORPUS,
+        DEFAULT_USERDICT,
+        DEFAULT_SYNONYMS,
+        expansions=DEFAULT_EXPANSIONS,
+        encoder=DEFAULT_ENCODER,
+        cache_dir=cache_dir,
     )
