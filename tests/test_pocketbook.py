@@ -222,6 +222,23 @@ def test_labour_gone_out_of_the_province_is_not_a_foreign_place(book: PocketBook
 @pytest.mark.parametrize(
     ("question", "phrase"),
     [
+        ("儿子在北京打工，交通补助能给多少？", "省外务工6个月以上的每人发放一次性往返交通补助400元"),
+        ("家里人去浙江务工半年了，有啥补贴？", "省外务工6个月以上的每人发放一次性往返交通补助400元"),
+        ("去郑州培训路费补多少？", "参加创业培训"),  # 郑州 is in 河南: not 省外
+    ],
+)
+def test_a_place_someone_works_in_is_not_whose_rules_are_asked_about(book: PocketBook, question: str, phrase: str) -> None:
+    # Where a household member works or trains is labour gone out of the county or province,
+    # which the documents cover; a question about that place's own cadres is still referred there.
+    answer = book.ask(question)
+    assert not answer.abstained
+    assert phrase in nonws(answer.passages[0].text)
+    assert book.abstain_reason("在北京工作的驻村干部请假找谁批？") == "place"
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
         ("驻的村特别偏，请假能不能发个消息就算数？", "微信、短信方式履行请假手续"),
         ("贷到的钱能不能拿去盖房子、娶媳妇？", "不能用于结婚、建房"),
         ("大病保险一年最多报多少，有没有上限？", "上不封顶"),

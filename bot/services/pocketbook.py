@@ -70,7 +70,7 @@ import logging
 import math
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -182,6 +182,14 @@ PLACE_SUFFIX = re.compile(
     + ")(?:省|市|县|区)?"
 )
 OTHER_PLACE_PATTERN = re.compile("(?:" + "|".join(sorted(OTHER_PLACES, key=len, reverse=True)) + ")(?:省|市|县|区|地区)?")
+# "儿子在北京打工", "去郑州培训": where someone works or studies, not whose rules are asked about
+# (the documents have rules for labour gone out of the county or the province). Read as "省外",
+# unless the place is a city of a province the documents come from.
+CORPUS_PROVINCE_CITIES = frozenset("郑州 成都 广州 深圳 太原".split())
+DESTINATION = re.compile(
+    r"(?<=[去到在赴往])" + OTHER_PLACE_PATTERN.pattern
+    + r"(?=(?:那边|那里|那儿|这边)?的?.{0,3}?(?:打工|务工|上班|就业|培训|上学|读书|念书|求学|做工|干活))"
+)
 
 # --------------------------------------------------------------------------------------------
 # Question words
@@ -765,12 +773,9 @@ def _bm25f_postings(
         for k, weight in enumerate(weights):
             if not weight:
                 continue
-            norm = 1 - params.b + params.b * len(f[k]) / avg[k]
-            counts: dict[str, int] = defaultdict(int)
-            for term in f[k]:
-                counts[term] += 1
-            for term, c in counts.items():
-                tf[term] += weight * c / norm
+            share = weight / (1 - params.b + params.b * len(f[k]) / avg[k])
+            for term, c in Counter(f[k]).items():
+                tf[term] += share * c
         for term, t in tf.items():
             ids, contributions = postings[term]
             ids.append(doc_id)
@@ -850,6 +855,13 @@ QUESTION_FRAME = re.compile(
     r"能不能|可不可以|可以不可以|行不行|是不是|要不要|有没有|会不会|需不需要|用不用|给不给|算不算|该不该|够不够|对不对|还能不能"
 )
 MODAL_CHARS = set("能要得想还会就都也被把给让的了着过吗呢")
+
+
+def _destination(m: re.Match[str]) -> str:
+    place = m.group(0)
+    if len(place) < 2 or any(place.startswith(city) for city in CORPUS_PROVINCE_CITIES):
+        return "，" * len(place)
+    return "省外" + "，" * (len(place) - 2)
 
 
 def _content_words(token: str, vocabulary: dict[str, int]) -> list[str]:
@@ -1047,7 +1059,8 @@ class PocketBook:
         for province, regs in PROVINCE_REGIONS.items():
             if province in q:
                 regions.update(regs)
-        masked = PLACE_SUFFIX.sub(lambda m: "，" * len(m.group(0)), q)
+        masked = DESTINATION.sub(_destination, q)
+        masked = PLACE_SUFFIX.sub(lambda m: "，" * len(m.group(0)), masked)
         masked = QUESTION_FRAME.sub(lambda m: "，" * len(m.group(0)), masked)
         foreign = any(place in masked for place in OTHER_PLACES)
         masked = OTHER_PLACE_PATTERN.sub(lambda m: "，" * len(m.group(0)), masked)
