@@ -310,6 +310,29 @@ def test_the_encoder_reads_wording_the_documents_do_not_use(book: PocketBook, bo
     assert rule in nonws(book.ask(question).passages[0].text)
 
 
+def test_a_word_the_encoder_puts_close_to_the_passage_counts_as_partly_there(
+    book_without_encoder: PocketBook, tmp_path: Path
+) -> None:
+    # "上推" and "例子" are not the document's words (推送, 案例): by words alone the passage holds
+    # too little of the question, and the bot declines.
+    question = "西峡各乡镇隔多久得往上推个典型例子？"
+    rule = "各乡镇每半年至少推送一个典型案例"
+    assert book_without_encoder.abstain_reason(question) == "coverage"
+    # An encoder that puts both words next to that sentence (and knows nothing else) lets it answer.
+    encoder = tmp_path / "encoder.json.gz"
+    write_encoder(
+        encoder,
+        fingerprint=encoder_fingerprint(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_EXPANSIONS),
+        question_features=["w:上推", "w:例子"],
+        question_rows=[[1.0, 0.0], [1.0, 0.0]],
+        unit_keys=[f"关于进一步加强信息宣传工作的实施方案\t四、保障措施>（二）量化工作任务\t要抓好典型案例的总结和推广，{rule}。"],
+        unit_rows=[[1.0, 0.0]],
+    )
+    answer = load_book(encoder=encoder).ask(question)
+    assert not answer.abstained
+    assert rule in nonws(answer.passages[0].text)
+
+
 def test_an_encoder_that_does_not_fit_is_left_out(
     book_without_encoder: PocketBook, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

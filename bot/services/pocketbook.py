@@ -135,6 +135,8 @@ class Params:
     coverage_power: float = 2.0  # re-rank the head of the list by score x coverage^power
     rerank_depth: int = 30
     coverage_asked: float = 0.75  # a word only in the questions a sentence answers counts this share
+    coverage_encoder: float = 0.5  # ... a word the encoder puts close to the passage, this share
+    coverage_encoder_cos: float = 0.3  # ... close: this cosine or more
     w_qq: float = 0.3  # weight of the closest known question's score (policies/expansions)
     w_semantic: float = 2.0  # the learned encoder's cosine, in units of the best score (policies/encoder.json.gz)
     # abstention
@@ -894,6 +896,7 @@ class _Concept:
     covers: set[str]  # strings whose presence in a passage means the concept is there
     idf: float = 0.0  # its weight in the coverage check (set once the question is read)
     grams: tuple[str, ...] = ()  # character bigrams for partial coverage of a long word
+    vector: list[float] | None = None  # the encoder's reading of the word, for partial coverage
 
 
 @dataclass
@@ -1112,6 +1115,8 @@ class PocketBook:
             c.covers.discard("")
             if c.typed and len(c.word) >= 3:
                 c.grams = tuple(c.word[k : k + 2] for k in range(len(c.word) - 1))
+            if c.idf and self._encoder and p.coverage_encoder:
+                c.vector = self._encoder.encode(self.encoder_features(c.word))
 
         kinds = asked_kinds(q)
         return _Query(concepts, regions, foreign, "money" in kinds, kinds, bool(NUMBER_ASK.search(q)))
@@ -1151,6 +1156,8 @@ class PocketBook:
         plain = self._plain[uid]
         asked = self._asked_text[uid]
         asked_share = self.params.coverage_asked
+        vector = self._unit_vectors[uid]
+        encoder_cos, encoder_share = self.params.coverage_encoder_cos, self.params.coverage_encoder
         total = covered = 0.0
         for concept in query.concepts:
             idf = concept.idf
@@ -1161,8 +1168,16 @@ class PocketBook:
                 covered += idf
             elif asked_share and any(a in asked for a in concept.covers):
                 covered += idf * asked_share
-            elif concept.grams:
-                covered += idf * sum(g in plain for g in concept.grams) / len(concept.grams)
+            else:
+                # Partly there: some of a long word's bigrams, or a word the encoder puts close
+                # to the passage ("换一茬" to a sentence on 轮换).
+                grams = sum(g in plain for g in concept.grams) / len(concept.grams) if concept.grams else 0.0
+                near = (
+                    encoder_share
+                    if concept.vector and vector and semantic.cosine(concept.vector, vector) >= encoder_cos
+                    else 0.0
+                )
+                covered += idf * max(grams, near)
         return covered / total if total else 0.0
 
     @staticmethod
@@ -1252,8 +1267,8 @@ class PocketBook:
     def _rerank_by_encoder(self, question: str, ranked: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """The head re-ranked by the learned encoder's closeness, in units of the best score.
 
-        Only the order changes: whether to answer at all is settled before, on the words, because
-        the abstention rules read the passages the words found.
+        Only the order changes: whether to answer at all is settled before, on the passages the
+        words found (where the encoder only lends a word partial coverage).
         """
         p = self.params
         if not (self._encoder and p.w_semantic and ranked):
