@@ -38,7 +38,9 @@ corpus: $(STAMP)
 	$(PY) scripts/build_corpus.py
 
 # Retrain policies/encoder.json.gz after changing the corpus, the known questions or the user
-# dictionary. Only training needs PyTorch (the CPU build); the bot reads the file without it.
+# dictionary. Only training needs PyTorch; the bot reads the file without it. This machine's pip
+# finds the CPU build on disk; elsewhere install it first from PyTorch's CPU index (PyPI's Linux
+# build pulls several GB of CUDA libraries).
 encoder: $(STAMP)
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) scripts/train_encoder.py
