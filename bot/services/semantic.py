@@ -5,8 +5,9 @@ Two bags of n-grams (jieba words, characters, character bigrams), one for questi
 for passages, are trained by `scripts/train_encoder.py` so that each known question in
 `policies/expansions` lands next to its sentence. At run time only the question side is
 needed: a question's vector is the mean of its features' rows, compared by cosine with the
-stored passage vectors. Pure Python: a question has tens of features and is compared with the
-few dozen passages the lexical ranking put first.
+stored passage vectors (and, for the coverage check, a question word's vector likewise). Pure
+Python: a question has tens of features and is compared with the few dozen passages the lexical
+ranking put first.
 
 The file (`policies/encoder.json.gz`) is tied to the corpus, the known questions and the user
 dictionary by a fingerprint; when they change the encoder is not used until it is retrained
@@ -40,9 +41,9 @@ def features(words: Iterable[str], text: str) -> list[str]:
     )
 
 
-def unit_key(source: str, section: str, sentence: str) -> str:
-    """How the file names a passage: its document, heading path and sentence, without spaces."""
-    return "\t".join((source, "".join(section.split()), "".join(sentence.split())))
+def unit_key(title: str, section: str, sentence: str) -> str:
+    """How the file names a passage: its document's title, heading path and sentence, without spaces."""
+    return "\t".join((title, "".join(section.split()), "".join(sentence.split())))
 
 
 def fingerprint(paths: Iterable[Path]) -> str:
@@ -106,7 +107,7 @@ def _normalised(vector: list[float]) -> list[float] | None:
 class QuestionEncoder:
     """Question vectors and the stored passage vectors (unit length).
 
-    The question side stays int8 (a row per feature, one scale each): about 1.4 MB in memory
+    The question side stays int8 (a row per feature, one scale each): about 1.5 MB in memory
     rather than tens of megabytes of Python floats.
     """
 
