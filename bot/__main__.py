@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _ask(args: argparse.Namespace) -> int:
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.ask_cli import ask
 
     if (args.question is None) == (args.batch is None):
@@ -107,7 +107,7 @@ def _ask(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"cannot read {args.batch}: {exc.strerror}", file=sys.stderr)
         return 2
-    ask([q.strip() for q in questions if q.strip()], as_json=args.json, top=args.top)
+    ask([q.strip() for q in questions if q.strip()], policies=settings.policies_dir, as_json=args.json, top=args.top)
     return 0
 
 
@@ -128,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Each command imports what it needs: only the chat (run, replay, sandbox) pays for aiogram's
     # start-up (~2.5 s) and the pocket book's (~1 s); reports and imports need neither.
     if args.command == "ask":
-        return _ask(args)
+        return _ask(args, settings)
     from bot import cli
 
     if args.command == "run":

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from bot import texts
 from bot.services.pocketbook import default_pocketbook
 
 
-def ask(questions: list[str], *, as_json: bool, top: int) -> None:
-    pocketbook = default_pocketbook()
+def ask(questions: list[str], *, policies: Path, as_json: bool, top: int) -> None:
+    pocketbook = default_pocketbook(policies=policies)
     for question in questions:
         answer = pocketbook.ask(question, top_k=top)
         if as_json:
@@ -19,7 +20,7 @@ def ask(questions: list[str], *, as_json: bool, top: int) -> None:
             ]
             print(json.dumps({"q": question, "abstained": answer.abstained, "answers": passages}, ensure_ascii=False), flush=True)
         elif answer.abstained:
-            print(f"{question}\n  {texts.ASK_ABSTAIN}\n")
+            print(f"{question}\n  {texts.ask_abstain(answer.reason)}\n")
         else:
             print(question)
             for index, p in enumerate(answer.passages, start=1):

@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     telegram_api_base: str | None = None
     log_level: str = "INFO"
     default_rule_profile: str = "wutian_sive"
-    policies_dir: Path = PROJECT_ROOT / "policies"  # rules/, visits/, corpus/, quiz/
+    policies_dir: Path = PROJECT_ROOT / "policies"  # rules/, visits/, quiz/, the pocket book's files
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     scheduler_poll_seconds: float = Field(default=15, gt=0)  # lock retries and job-store sync
     webhook_url: str | None = None  # public https URL Telegram posts updates to (run --webhook)

@@ -4,6 +4,8 @@ and the pocket book. Free of aiogram, so that command-line reports start fast.""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -37,11 +39,22 @@ async def open_storage(settings: Settings) -> Storage:
     return Storage(engine=engine, session_factory=create_session_factory(engine), rules=rules)
 
 
+@asynccontextmanager
+async def opened_storage(settings: Settings) -> AsyncIterator[Storage]:
+    """Storage for one command-line task; the engine is disposed of afterwards."""
+    storage = await open_storage(settings)
+    try:
+        yield storage
+    finally:
+        await storage.engine.dispose()
+
+
 async def open_resources(settings: Settings) -> Resources:
     """Storage plus what the chat needs: the quiz bank and the pocket book."""
     storage = await open_storage(settings)
     bank = load_bank(settings.policies_dir / "quiz", settings.policies_dir / "corpus")
-    pocketbook = await asyncio.to_thread(default_pocketbook)  # jieba start-up stays off the event loop
+    # jieba start-up stays off the event loop
+    pocketbook = await asyncio.to_thread(default_pocketbook, policies=settings.policies_dir)
     return Resources(
         engine=storage.engine, session_factory=storage.session_factory, rules=storage.rules,
         quiz_bank=bank, pocketbook=pocketbook,

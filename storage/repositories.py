@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -473,10 +473,12 @@ async def get_leave(session: AsyncSession, *, team_id: int, number: int) -> Leav
     return (await session.exec(statement)).first()
 
 
-async def approved_leaves(session: AsyncSession, *, team_id: int, first: date, last: date) -> list[LeaveRequest]:
-    """Approved leave that may overlap [first, last] (a leave is at most MAX days long)."""
+async def approved_leaves(
+    session: AsyncSession, *, team_id: int, started_from: date, started_by: date
+) -> list[LeaveRequest]:
+    """Approved leave starting within [started_from, started_by]."""
     statement = select(LeaveRequest).where(
         LeaveRequest.team_id == team_id, LeaveRequest.status == "approved",
-        LeaveRequest.start_date <= last, LeaveRequest.start_date >= first - timedelta(days=60),
+        LeaveRequest.start_date >= started_from, LeaveRequest.start_date <= started_by,
     )
     return list((await session.exec(statement)).all())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 
@@ -62,8 +64,11 @@ async def test_more_gives_the_next_passages(client):
     assert texts_of(second)[0] != texts_of(first)[0]
 
 
-def run_ask(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot", "ask", *args], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+def run_ask(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "ask", *args], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+        env=os.environ | env,
+    )
 
 
 def test_ask_command_line_json_and_batch(tmp_path):
@@ -83,3 +88,14 @@ def test_ask_command_line_json_and_batch(tmp_path):
     ]
     assert run_ask().returncode == 2
     assert run_ask("--top", "0", "问题").returncode == 2
+
+
+def test_ask_command_line_reads_policies_dir_and_says_why_it_declines(tmp_path):
+    # A deployment's own policies directory, here without 西峡's documents (seed 004).
+    policies = tmp_path / "policies"
+    shutil.copytree(PROJECT_ROOT / "policies", policies, ignore=shutil.ignore_patterns("004_*"))
+    own = run_ask("--json", "脱贫户贷款最多能贷多少？", POLICIES_DIR=str(policies))
+    [answer] = [json.loads(line) for line in own.stdout.splitlines()]
+    assert not any(a["source"].startswith("004_") for a in answer["answers"])
+    declined = run_ask("浙江驻村干部请假要找谁批？").stdout
+    assert "不含其他地区的规定" in declined and "当地主管部门" in declined

@@ -69,7 +69,7 @@ async def reply_with_answer(message: Message, pocketbook: PocketBook, question: 
         return
     answer = pocketbook.ask(question, top_k=1)
     if answer.abstained:
-        await message.reply(texts.ASK_ABSTAIN_PLACE if answer.reason == "place" else texts.ASK_ABSTAIN)
+        await message.reply(texts.ask_abstain(answer.reason))
         return
     keyboard = InlineKeyboardBuilder()
     keyboard.button(text=texts.ASK_MORE, callback_data=MorePassages(index=1))

@@ -35,8 +35,10 @@ def _table(sheet: Worksheet, headers: tuple[str, ...], rows: list[list[object]])
 
 
 async def weekly_workbook(session: AsyncSession, *, team: Team, week: IsoWeek, rules: RuleBook) -> bytes:
+    team_id = team.id
+    assert team_id is not None, "only a stored team has records to export"
     result = await weekly_summary(session, team=team, week=week, rules=rules)
-    names = await repo.member_names(session, team_id=team.id) if team.id else {}  # type: ignore[arg-type]
+    names = await repo.member_names(session, team_id=team_id)
     book = Workbook()
 
     overview = book.active
@@ -64,7 +66,7 @@ async def weekly_workbook(session: AsyncSession, *, team: Team, week: IsoWeek, r
         overview.add_chart(chart, f"A{last + 3}")
 
     checkins = book.create_sheet("打卡明细")
-    rows = await repo.checkins_between(session, team_id=team.id, first=week.start, last=week.end) if team.id else []  # type: ignore[arg-type]
+    rows = await repo.checkins_between(session, team_id=team_id, first=week.start, last=week.end)
     _table(checkins, CHECKIN_HEADERS, [
         [c.local_date.isoformat(), names.get(c.user_id, str(c.user_id)),
          local_datetime(c.checked_at, team.timezone).strftime("%H:%M"), "是" if c.night else "否",
@@ -74,14 +76,14 @@ async def weekly_workbook(session: AsyncSession, *, team: Team, week: IsoWeek, r
     ])
 
     visits = book.create_sheet("走访记录")
-    visit_rows = await repo.visit_details(session, team_id=team.id, first=week.start, last=week.end) if team.id else []  # type: ignore[arg-type]
+    visit_rows = await repo.visit_details(session, team_id=team_id, first=week.start, last=week.end)
     _table(visits, VISIT_HEADERS, [
         [v.local_date.isoformat(), names.get(v.user_id, str(v.user_id)), label(h), h.kind, "电话" if v.by_phone else "入户", v.note]
         for v, h in visit_rows
     ])
 
     problems = book.create_sheet("问题清单")
-    problem_rows = await repo.problems_for_week(session, team_id=team.id, until=local_midnight_after(week, team)) if team.id else []  # type: ignore[arg-type]
+    problem_rows = await repo.problems_for_week(session, team_id=team_id, until=local_midnight_after(week, team))
     _table(problems, PROBLEM_HEADERS, [
         [p.number, label(h), p.text, "已销号" if p.status == "closed" else "未办结",
          local_datetime(p.opened_at, team.timezone).strftime("%Y-%m-%d"),

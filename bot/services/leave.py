@@ -87,7 +87,9 @@ async def decide(
 async def leave_days(session: AsyncSession, *, team: Team, first: date, last: date) -> dict[int, int]:
     """Approved leave days per member within [first, last]."""
     counted: dict[int, int] = defaultdict(int)
-    for leave in await repo.approved_leaves(session, team_id=team.id, first=first, last=last):  # type: ignore[arg-type]
+    # A leave overlapping the span started at most MAX_DAYS - 1 days before it.
+    earliest = first - timedelta(days=MAX_DAYS - 1)
+    for leave in await repo.approved_leaves(session, team_id=team.id, started_from=earliest, started_by=last):  # type: ignore[arg-type]
         end = leave.start_date + timedelta(days=leave.days - 1)
         overlap = (min(end, last) - max(leave.start_date, first)).days + 1
         counted[leave.user_id] += max(0, overlap)

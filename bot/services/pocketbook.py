@@ -2,7 +2,7 @@
 
 Free of aiogram and of the database. `PocketBook.load` reads the corpus (`policies/corpus/*.md`),
 the domain dictionary (`policies/userdict.txt`) and the synonym list (`policies/synonyms.txt`)
-once; `ask` is pure CPU afterwards (well under a millisecond per question).
+once; `ask` is pure CPU afterwards (a few milliseconds per question).
 
 Method
 ------
@@ -36,8 +36,12 @@ Method
   lower share, towards the coverage of their sentence. The documents' own words set the idf (a
   word only the known questions use takes theirs) and decide which question words count as known
   to the documents.
+* Encoder. A small dual encoder over bags of n-grams, trained on the known questions
+  (`semantic`, `policies/encoder.json.gz`), re-orders the head of the list once the decision to
+  answer is made, and lends a question word half coverage in a passage it puts that word close to.
 * Abstention. No answer (empty passages) when the question names a place the documents do not
-  cover (another province or city), when the best passage's score or its coverage is below a
+  cover (another province or city; not where someone works or trains: "在北京打工" reads as
+  省外), when the best passage's score or its coverage is below a
   threshold calibrated on half A of tests/data/ask_dev.jsonl and set C, when the question names a
   region and the best passage is another region's, when an amount of money is asked for and
   neither the best passage nor a close runner-up states one, or when a number is asked for ("保修
@@ -861,7 +865,7 @@ MODAL_CHARS = set("能要得想还会就都也被把给让的了着过吗呢")
 
 def _destination(m: re.Match[str]) -> str:
     place = m.group(0)
-    if len(place) < 2 or any(place.startswith(city) for city in CORPUS_PROVINCE_CITIES):
+    if any(place.startswith(city) for city in CORPUS_PROVINCE_CITIES):
         return "，" * len(place)
     return "省外" + "，" * (len(place) - 2)
 
@@ -1410,13 +1414,14 @@ def _write_cache(path: Path, index: dict[str, Any]) -> None:
             pass
 
 
-def default_pocketbook(*, cache_dir: Path | None = DEFAULT_CACHE_DIR) -> PocketBook:
-    """The pocket book from the project's default paths, cached under data/cache/."""
+def default_pocketbook(*, policies: Path = REPO / "policies", cache_dir: Path | None = DEFAULT_CACHE_DIR) -> PocketBook:
+    """The pocket book from a policies directory laid out as the project's (corpus/, userdict.txt,
+    synonyms.txt, expansions/, encoder.json.gz), cached under data/cache/."""
     return PocketBook.load(
-        DEFAULT_CORPUS,
-        DEFAULT_USERDICT,
-        DEFAULT_SYNONYMS,
-        expansions=DEFAULT_EXPANSIONS,
-        encoder=DEFAULT_ENCODER,
+        policies / DEFAULT_CORPUS.name,
+        policies / DEFAULT_USERDICT.name,
+        policies / DEFAULT_SYNONYMS.name,
+        expansions=policies / DEFAULT_EXPANSIONS.name,
+        encoder=policies / DEFAULT_ENCODER.name,
         cache_dir=cache_dir,
     )
