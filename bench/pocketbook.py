@@ -6,12 +6,14 @@ Prints, for half A (the half the engine was tuned on), half B (held out), all of
 of policies/expansions; held out, its totals used to choose settings; rows "D"), set E
 (tests/data/ask_dev_e.jsonl, written the same way, held out; rows "E") and set F
 (tests/data/ask_dev_f.jsonl, written the same way after the question encoder was built, held out
-and never used to choose; rows "F"):
+and never used to choose; rows "F") and set T (tests/data/ask_twins.jsonl: the answerable twins
+written beside the known gaps of policies/known_gaps.jsonl, each worded like one of them; rows "T"):
 top-1 and top-3 hit rates on the answerable questions (a hit: the question's `must_contain`,
 whitespace removed, is inside a returned passage's text, whitespace removed), the false-abstention
 rate on them, and the abstention rate on the unanswerable ones (all, near misses, the others).
-The same figures for the engine without the learned question encoder (policies/encoder.json.gz),
-without the known questions (policies/expansions) and the encoder trained on them, and for a plain
+The same figures for the engine without the known gaps, without the learned question encoder (policies/encoder.json.gz),
+without the known questions (policies/expansions), the encoder trained on them and the known gaps
+indexed beside them, and for a plain
 BM25 baseline over fixed-size chunks (no synonyms, no user dictionary, no region steering; jieba's
 default dictionary and precise mode) from the same run.
 Then the latency of `ask` (p50/p99 after warm-up) and the cold start, measured in fresh
@@ -41,6 +43,7 @@ DEV_SET_C = REPO / "tests" / "data" / "ask_dev_c.jsonl"  # set C: written by som
 DEV_SET_D = REPO / "tests" / "data" / "ask_dev_d.jsonl"  # set D: written by someone else, held out
 DEV_SET_E = REPO / "tests" / "data" / "ask_dev_e.jsonl"  # set E: written by someone else, held out
 DEV_SET_F = REPO / "tests" / "data" / "ask_dev_f.jsonl"  # set F: the same, after the encoder was built
+DEV_SET_T = REPO / "tests" / "data" / "ask_twins.jsonl"  # set T: answerable twins of the known gaps
 CORPUS = REPO / "policies" / "corpus"
 
 
@@ -217,7 +220,9 @@ def print_table(rows: list[tuple[str, str, Scores]]) -> None:
 def main() -> int:
     from bot.services.pocketbook import (
         DEFAULT_CORPUS,
+        DEFAULT_ENCODER,
         DEFAULT_EXPANSIONS,
+        DEFAULT_GAPS,
         DEFAULT_SYNONYMS,
         DEFAULT_USERDICT,
         PocketBook,
@@ -238,8 +243,14 @@ def main() -> int:
     halves["D"] = set_d
     halves["E"] = set_e
     halves["F"] = set_f
+    halves["T"] = load_dev(DEV_SET_T)
     book: PocketBook = default_pocketbook()
-    unencoded = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS)
+    without_gaps = PocketBook.load(
+        DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS, encoder=DEFAULT_ENCODER
+    )
+    unencoded = PocketBook.load(
+        DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS, gaps=DEFAULT_GAPS
+    )
     unexpanded = PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, cache_dir=None)
 
     def engine(pocketbook: PocketBook) -> Retriever:
@@ -251,8 +262,9 @@ def main() -> int:
 
     systems: list[tuple[str, Retriever]] = [
         ("pocket book", engine(book)),
+        ("pocket book without known gaps", engine(without_gaps)),
         ("pocket book without the encoder", engine(unencoded)),
-        ("pocket book without known questions", engine(unexpanded)),
+        ("pocket book without known questions or gaps", engine(unexpanded)),
         ("baseline BM25, 200-char chunks", ChunkBM25(CORPUS, 200)),
         ("baseline BM25, 300-char chunks", ChunkBM25(CORPUS, 300)),
     ]
@@ -260,7 +272,8 @@ def main() -> int:
     print("Policy pocket book on tests/data/ask_dev.jsonl (tuned on half A; half B held out), on")
     print("tests/data/ask_dev_c.jsonl (set C, written separately, later tuned on) and on")
     print("tests/data/ask_dev_d.jsonl, ask_dev_e.jsonl and ask_dev_f.jsonl (sets D, E and F, written")
-    print("separately, held out); 'all' = A + B only")
+    print("separately, held out); 'all' = A + B only. T: tests/data/ask_twins.jsonl, answerable questions")
+    print("written beside the known gaps (policies/known_gaps.jsonl), each the look-alike of one")
     print("top-1/top-3 and false abstention: answerable questions; abstain: unanswerable questions")
     print()
     print_table(rows)

@@ -14,6 +14,7 @@ from bot.services.pocketbook import (
     DEFAULT_CORPUS,
     DEFAULT_ENCODER,
     DEFAULT_EXPANSIONS,
+    DEFAULT_GAPS,
     DEFAULT_SYNONYMS,
     DEFAULT_USERDICT,
     MAX_CHARS,
@@ -27,6 +28,7 @@ from bot.services.pocketbook import (
     encoder_fingerprint,
     expansion_problems,
     parse_front_matter,
+    parse_gaps,
     parse_synonyms,
 )
 from bot.services.semantic import QuestionEncoder, cosine, write_encoder
@@ -51,8 +53,8 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def load_book(**options: object) -> PocketBook:
-    """The pocket book as the bot loads it (known questions, learned encoder), with `options`."""
-    kwargs: dict = {"expansions": DEFAULT_EXPANSIONS, "encoder": DEFAULT_ENCODER} | options
+    """The pocket book as the bot loads it (known questions, learned encoder, known gaps), with `options`."""
+    kwargs: dict = {"expansions": DEFAULT_EXPANSIONS, "encoder": DEFAULT_ENCODER, "gaps": DEFAULT_GAPS} | options
     return PocketBook.load(DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, **kwargs)
 
 
@@ -377,3 +379,64 @@ def test_an_encoder_file_round_trips(tmp_path: Path) -> None:
     again = tmp_path / "again.json.gz"
     write_encoder(again, **weights)
     assert again.read_bytes() == path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def book_without_gaps(cache_dir: Path) -> PocketBook:
+    return load_book(gaps=None, cache_dir=cache_dir)
+
+
+@pytest.mark.parametrize(
+    ("gap", "twin", "phrase"),
+    [
+        # The documents pay 协管员, not 公益岗 workers.
+        ("公益岗一个月工资多少", "协管员一个月工资多少", "专职村级协管员工资原则上不低于一般村干部工资"),
+        # They set 20 days a month in the village, but no deduction for fewer.
+        ("南阳驻村一个月不够20天要扣补贴不", "南阳驻村每个月最少在村里待几天？", "每月在村工作时间不少于20天"),
+    ],
+)
+def test_a_known_gap_is_not_answered_and_its_twin_is(
+    book: PocketBook, book_without_gaps: PocketBook, gap: str, twin: str, phrase: str
+) -> None:
+    # The words alone find a passage on the neighbouring matter ...
+    assert not book_without_gaps.ask(gap).abstained
+    # ... the list of known gaps says the documents do not answer it ...
+    assert book.ask(gap).reason == "gap"
+    # ... and the question they do answer, worded alike, is still answered.
+    answer = book.ask(twin)
+    assert not answer.abstained
+    assert phrase in nonws(answer.passages[0].text)
+
+
+def test_the_known_gaps_file_reads_cleanly() -> None:
+    gaps, problems = parse_gaps(DEFAULT_GAPS.read_text(encoding="utf-8"), DEFAULT_GAPS.name)
+    assert problems == []
+    assert len(gaps) == len(set(map(nonws, gaps)))
+    # A question cannot be both answered by a sentence and known to be unanswered.
+    known = {
+        nonws(q)
+        for path in DEFAULT_EXPANSIONS.glob("*.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+        for q in json.loads(line)["questions"]
+    }
+    assert known.isdisjoint(map(nonws, gaps))
+
+
+def test_broken_gap_lines_are_reported_and_an_edit_is_picked_up(tmp_path: Path) -> None:
+    gaps = tmp_path / "known_gaps.jsonl"
+    gaps.write_text(
+        '{"question": "公益岗一个月工资多少", "why": "只规定协管员工资"}\n'
+        "not json\n"
+        '{"question": ""}\n'
+        '{"question": "' + "长" * 41 + '"}\n'
+        '{"why": "no question"}\n',
+        encoding="utf-8",
+    )
+    assert [p.split(":")[1] for p in parse_gaps(gaps.read_text(encoding="utf-8"), gaps.name)[1]] == ["2", "3", "4", "5"]
+    cache = tmp_path / "cache"
+    # Loading skips the broken lines and uses the good one.
+    assert load_book(gaps=gaps, cache_dir=cache).ask("公益岗一个月工资多少").reason == "gap"
+    # With the gap taken out of the file, the cached index is not reused.
+    gaps.write_text('{"question": "养猪场环评要准备啥材料"}\n', encoding="utf-8")
+    assert load_book(gaps=gaps, cache_dir=cache).ask("公益岗一个月工资多少").reason != "gap"

@@ -49,6 +49,11 @@ Method
   word the documents never use counts fully when it is rare in general Chinese (jieba's own
   dictionary frequency: "党费", "驾照" - a topic the documents lack) and half when it is common
   ("拿", "下去" - colloquial filler).
+* Known gaps. `policies/known_gaps.jsonl` lists questions cadres ask that the documents do not
+  answer ("公益岗一个月工资多少": the documents pay 协管员, not 公益岗), written from the documents
+  beside an answerable twin that looks alike. They are indexed with the known questions. No answer
+  when the question is closer to a known gap than to any known question, the gap holds most of
+  its words, and among them a word the best passage lacks (the gap explains what is missing).
 
 Why no retrieval library: the corpus is ~1,900 sentences, so an inverted index over precomputed
 BM25F contributions answers in well under a millisecond in pure Python. `bm25s` (maintained,
@@ -89,10 +94,11 @@ DEFAULT_USERDICT = REPO / "policies" / "userdict.txt"
 DEFAULT_SYNONYMS = REPO / "policies" / "synonyms.txt"
 DEFAULT_EXPANSIONS = REPO / "policies" / "expansions"
 DEFAULT_ENCODER = REPO / "policies" / "encoder.json.gz"
+DEFAULT_GAPS = REPO / "policies" / "known_gaps.jsonl"
 DEFAULT_CACHE_DIR = REPO / "data" / "cache"
 
 MAX_CHARS = 300
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,8 @@ class Params:
     money_window: int = 5  # ... unless one of the first this many passages has one
     money_ratio: float = 0.5  # ... and scores at least this share of the best
     number_check: bool = True  # abstain when a number is asked for ("几年", "多少") and the answer shows none
+    gap_ratio: float = 1.2  # abstain when a known gap scores this many times the closest known question
+    gap_coverage: float = 0.7  # ... holds this share of the question's words
     topic_idf: float = 12.0  # an unknown word rarer than this in general Chinese (jieba's idf) is a topic
     filler_weight: float = 0.5  # an unknown common word weighs this share of the rarest known word
     # display
@@ -657,6 +665,26 @@ def parse_expansions(
     return dict(asked), problems
 
 
+def parse_gaps(text: str, where: str) -> tuple[list[str], list[str]]:
+    """`{"question": ..., "why": ...}` lines: questions the documents do not answer, and what is
+    wrong in the lines left out, as "where:line: reason"."""
+    gaps: list[str] = []
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            question = json.loads(line)["question"]
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(f"{where}:{number}: not a {{question, why}} object ({exc})")
+            continue
+        if not isinstance(question, str) or not 0 < len(question.strip()) <= MAX_ASKED_CHARS:
+            problems.append(f"{where}:{number}: the question is empty or longer than {MAX_ASKED_CHARS} characters")
+        else:
+            gaps.append(question)
+    return gaps, problems
+
+
 def expansion_problems(corpus_dir: Path, expansions_dir: Path) -> list[str]:
     """What is wrong in the expansion files (empty when all is well).
 
@@ -686,12 +714,15 @@ def _build_index(
     docs_meta: list[dict[str, str]],
     blocks: list[_Block],
     asked: list[dict[str, list[str]]],
+    gaps: list[str],
     tokenizer: Any,
     params: Params,
 ) -> dict[str, Any]:
     """Units (sentences, table rows, headings) with what is shown for them, and BM25F postings.
 
     `asked[doc]` maps a sentence of document `doc` to questions it answers (an extra field).
+    `gaps` are questions no sentence answers; they join the known questions' own index with the
+    unit -1 - (their number).
     """
     units: list[list[Any]] = []  # [doc, section, sentence, shown, is heading]
     asked_text: list[str] = []  # per unit: its questions, for the coverage check
@@ -735,6 +766,10 @@ def _build_index(
                 )
             )
 
+    for k, gap in enumerate(gaps):
+        asked_unit.append(-1 - k)
+        asked_bits.append(0)
+        asked_tokens.append((words(gap), char_bigrams(_normalise(gap))))
     weights = (params.w_core, params.w_ctx, params.w_head, params.w_title, params.w_bigram, params.w_asked)
     # The documents' own words set the vocabulary and the idf; a word only the known questions
     # use takes its idf from them.
@@ -754,6 +789,7 @@ def _build_index(
         "asked_unit": asked_unit,
         "asked_bits": asked_bits,
         "asked_postings": asked_postings,
+        "gaps": [_normalise(gap) for gap in gaps],
     }
 
 
@@ -911,6 +947,7 @@ class _Query:
     money: bool
     kinds: tuple[str, ...]  # "money", "freq", "when", "count"
     number: bool  # a number is asked for (not a list of items)
+    asked_scores: dict[int, float] = field(default_factory=dict)  # per known question or gap (set by _rank)
 
     def terms(self) -> set[str]:
         return {t for c in self.concepts for _, rep in c.reps for t, _ in rep}
@@ -936,6 +973,7 @@ class PocketBook:
         self._asked_unit: list[int] = index["asked_unit"]
         self._asked_bits: list[int] = index["asked_bits"]
         self._asked_postings: dict[str, tuple[list[int], list[float]]] = index["asked_postings"]
+        self._gaps: list[str] = index["gaps"]
         self._df: dict[str, int] = index["df"]
         self._vocabulary = index["asked_df"] | self._df  # every indexed word
         self._n: int = index["n"]
@@ -967,6 +1005,7 @@ class PocketBook:
         *,
         expansions: Path | None = None,
         encoder: Path | None = None,
+        gaps: Path | None = None,
         cache_dir: Path | None = None,
         params: Params | None = None,
     ) -> PocketBook:
@@ -974,6 +1013,7 @@ class PocketBook:
 
         `expansions` is a directory of `<corpus file stem>.jsonl` files: questions that
         sentences answer, as cadres word them (a broken line is logged and skipped).
+        `gaps` is a `.jsonl` file of questions the documents do not answer (likewise).
         `cache_dir=None` builds every time; otherwise the index is cached there as JSON, keyed by
         a hash of the inputs. Any problem with the cache only means building afresh.
         """
@@ -997,6 +1037,7 @@ class PocketBook:
         # Each document's known questions, when there are any.
         asked_files = [Path(expansions) / f"{path.stem}.jsonl" if expansions else None for path in files]
         asked_files = [path if path and path.exists() else None for path in asked_files]
+        gaps_file = Path(gaps) if gaps and Path(gaps).exists() else None
         question_encoder = (
             semantic.QuestionEncoder.load(Path(encoder), encoder_fingerprint(corpus_dir, userdict, expansions))
             if encoder
@@ -1005,7 +1046,7 @@ class PocketBook:
 
         cache_file = None
         if cache_dir is not None:
-            inputs = [*files, *(path for path in asked_files if path)]
+            inputs = [*files, *(path for path in (*asked_files, gaps_file) if path)]
             cache_file = Path(cache_dir) / f"pocketbook-{_hash_inputs(inputs, userdict, params)}.json"
         index = _read_cache(cache_file) if cache_file else None
         if index is not None:
@@ -1020,7 +1061,10 @@ class PocketBook:
             for problem in problems:
                 log.warning("skipped: %s", problem)
             asked.append(questions)
-        index = _build_index(docs, blocks, asked, tokenizer, params)
+        gap_questions, problems = parse_gaps(gaps_file.read_text(encoding="utf-8"), str(gaps_file)) if gaps_file else ([], [])
+        for problem in problems:
+            log.warning("skipped: %s", problem)
+        index = _build_index(docs, blocks, asked, gap_questions, tokenizer, params)
         if cache_file:
             _write_cache(cache_file, index)
             for stale in cache_file.parent.glob("pocketbook-*.json"):
@@ -1224,10 +1268,13 @@ class PocketBook:
             wanted = _kind_bits(query.kinds)
             same_kind = 1 + self.params.type_boost
             closest: dict[int, float] = {}
-            for qid, s in self._match(query, self._asked_postings).items():
+            query.asked_scores = self._match(query, self._asked_postings)
+            for qid, s in query.asked_scores.items():
+                uid = asked_unit[qid]
+                if uid < 0:
+                    continue  # a known gap
                 if asked_bits[qid] & wanted:
                     s *= same_kind
-                uid = asked_unit[qid]
                 if s > closest.get(uid, 0.0):
                     closest[uid] = s
             for uid, s in closest.items():
@@ -1317,7 +1364,37 @@ class PocketBook:
             return "money"
         if p.number_check and query.number and not self._flags[uid] & NUMBER_SHOWN:
             return "number"
+        if self._known_gap(query, uid):
+            return "gap"
         return None
+
+    def _known_gap(self, query: _Query, uid: int) -> bool:
+        """The question is a known gap's rather than a known question's, and the gap explains
+        what the best passage (unit `uid`) lacks: it holds a question word the passage does not."""
+        p = self.params
+        if not (p.gap_ratio and self._gaps):
+            return False
+        closest_known = closest_gap = 0.0
+        gap = -1
+        for qid, s in query.asked_scores.items():
+            unit = self._asked_unit[qid]
+            if unit >= 0:
+                closest_known = max(closest_known, s)
+            elif s > closest_gap:
+                closest_gap, gap = s, -1 - unit
+        if gap < 0 or closest_gap <= p.gap_ratio * closest_known:
+            return False
+        gap_text, plain = self._gaps[gap], self._plain[uid]
+        total = held = 0.0
+        explains = False
+        for concept in query.concepts:
+            if not concept.idf:
+                continue
+            total += concept.idf
+            if any(a in gap_text for a in concept.covers):
+                held += concept.idf
+                explains = explains or not any(a in plain for a in concept.covers)
+        return explains and held >= p.gap_coverage * total
 
     def ask(self, question: str, top_k: int = 3) -> Answer:
         """The best passages for a question (at most `top_k`, at least one), or an abstention.
@@ -1386,7 +1463,7 @@ def _read_cache(path: Path) -> dict[str, Any] | None:
         )
         if not all(isinstance(x, dict) for x in (postings, df, asked_postings)):
             raise ValueError("bad shape")
-        if not all(isinstance(x, list) for x in (units, asked, asked_unit, index["asked_bits"])):
+        if not all(isinstance(x, list) for x in (units, asked, asked_unit, index["asked_bits"], index["gaps"])):
             raise ValueError("bad shape")
         if n != len(units) or n != len(asked) or not all(isinstance(u, list) and len(u) == 5 for u in units):
             raise ValueError("bad units")
@@ -1416,12 +1493,13 @@ def _write_cache(path: Path, index: dict[str, Any]) -> None:
 
 def default_pocketbook(*, policies: Path = REPO / "policies", cache_dir: Path | None = DEFAULT_CACHE_DIR) -> PocketBook:
     """The pocket book from a policies directory laid out as the project's (corpus/, userdict.txt,
-    synonyms.txt, expansions/, encoder.json.gz), cached under data/cache/."""
+    synonyms.txt, expansions/, encoder.json.gz, known_gaps.jsonl), cached under data/cache/."""
     return PocketBook.load(
         policies / DEFAULT_CORPUS.name,
         policies / DEFAULT_USERDICT.name,
         policies / DEFAULT_SYNONYMS.name,
         expansions=policies / DEFAULT_EXPANSIONS.name,
         encoder=policies / DEFAULT_ENCODER.name,
+        gaps=policies / DEFAULT_GAPS.name,
         cache_dir=cache_dir,
     )
