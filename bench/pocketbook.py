@@ -203,15 +203,16 @@ def _pct(x: float) -> str:
 
 
 def print_table(rows: list[tuple[str, str, Scores]]) -> None:
+    width = max(len(system) for system, _, _ in rows)
     head = (
-        f"{'system':<34} {'half':<5} {'n':>4} {'top-1':>7} {'top-3':>7} {'false abst':>11}"
+        f"{'system':<{width}} {'half':<5} {'n':>4} {'top-1':>7} {'top-3':>7} {'false abst':>11}"
         f" {'n un':>5} {'abstain':>8} {'near miss':>10} {'other':>7}"
     )
     print(head)
     print("-" * len(head))
     for system, half, s in rows:
         print(
-            f"{system:<34} {half:<5} {s.answerable:>4} {_pct(s.top1):>7} {_pct(s.top3):>7}"
+            f"{system:<{width}} {half:<5} {s.answerable:>4} {_pct(s.top1):>7} {_pct(s.top3):>7}"
             f" {_pct(s.false_abstention):>11} {s.unanswerable:>5} {_pct(s.abstention):>8}"
             f" {_pct(s.abstention_near_miss):>10} {_pct(s.abstention_other):>7}"
         )
