@@ -1261,14 +1261,15 @@ class PocketBook:
     def _rank(self, query: _Query, depth: int = CANDIDATES) -> list[tuple[float, int]]:
         """The best `depth` units by score, best first: the head re-ranked by coverage."""
         scores = self._match(query, self._postings)
-        if self.params.w_qq and self._asked_unit:
+        if self._asked_unit:  # (also read by the known-gap check)
+            query.asked_scores = self._match(query, self._asked_postings)
+        if self.params.w_qq and query.asked_scores:
             # A unit also scores by the closest question it is known to answer.
             # A known question asking for the same kind of answer (an amount, a date...) is closer.
             asked_unit, asked_bits = self._asked_unit, self._asked_bits
             wanted = _kind_bits(query.kinds)
             same_kind = 1 + self.params.type_boost
             closest: dict[int, float] = {}
-            query.asked_scores = self._match(query, self._asked_postings)
             for qid, s in query.asked_scores.items():
                 uid = asked_unit[qid]
                 if uid < 0:
