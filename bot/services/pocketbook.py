@@ -80,6 +80,7 @@ import math
 import os
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -634,6 +635,27 @@ def sentence_key(sentence: str) -> str:
 MAX_ASKED_CHARS = 40
 
 
+def _jsonl_fields(
+    text: str, where: str, fields: tuple[str, ...], problems: list[str]
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Per non-blank JSON line: its number and the values of `fields`; a line that is not such an
+    object is reported in `problems` as "where:line: reason" and left out."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            values = tuple(row[f] for f in fields)
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(f"{where}:{number}: not a {{{', '.join(fields)}}} object ({exc})")
+            continue
+        yield number, values
+
+
+def _is_question(question: Any) -> bool:
+    return isinstance(question, str) and 0 < len(question.strip()) <= MAX_ASKED_CHARS
+
+
 def parse_expansions(
     text: str, where: str, sentences: set[str] | None = None
 ) -> tuple[dict[str, list[str]], list[str]]:
@@ -644,21 +666,13 @@ def parse_expansions(
     """
     asked: dict[str, list[str]] = defaultdict(list)
     problems: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            sentence, questions = row["sentence"], row["questions"]
-        except (ValueError, KeyError, TypeError) as exc:
-            problems.append(f"{where}:{number}: not a {{sentence, questions}} object ({exc})")
-            continue
+    for number, (sentence, questions) in _jsonl_fields(text, where, ("sentence", "questions"), problems):
         key = sentence_key(sentence) if isinstance(sentence, str) else ""
         if not key or (sentences is not None and key not in sentences):
             problems.append(f"{where}:{number}: not a sentence of the document: {sentence!r}")
         elif not isinstance(questions, list) or not questions:
             problems.append(f"{where}:{number}: no questions")
-        elif not all(isinstance(q, str) and 0 < len(q.strip()) <= MAX_ASKED_CHARS for q in questions):
+        elif not all(map(_is_question, questions)):
             problems.append(f"{where}:{number}: a question is empty or longer than {MAX_ASKED_CHARS} characters")
         else:
             asked[key].extend(questions)
@@ -666,22 +680,15 @@ def parse_expansions(
 
 
 def parse_gaps(text: str, where: str) -> tuple[list[str], list[str]]:
-    """`{"question": ..., "why": ...}` lines: questions the documents do not answer, and what is
-    wrong in the lines left out, as "where:line: reason"."""
+    """`{"question": ..., "why": ...}` lines (the why is for people): questions the documents do
+    not answer, and what is wrong in the lines left out, as "where:line: reason"."""
     gaps: list[str] = []
     problems: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            question = json.loads(line)["question"]
-        except (ValueError, KeyError, TypeError) as exc:
-            problems.append(f"{where}:{number}: not a {{question, why}} object ({exc})")
-            continue
-        if not isinstance(question, str) or not 0 < len(question.strip()) <= MAX_ASKED_CHARS:
-            problems.append(f"{where}:{number}: the question is empty or longer than {MAX_ASKED_CHARS} characters")
-        else:
+    for number, (question,) in _jsonl_fields(text, where, ("question",), problems):
+        if _is_question(question):
             gaps.append(question)
+        else:
+            problems.append(f"{where}:{number}: the question is empty or longer than {MAX_ASKED_CHARS} characters")
     return gaps, problems
 
 
