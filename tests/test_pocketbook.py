@@ -137,6 +137,26 @@ def test_a_number_asked_for_is_not_answered_by_a_passage_without_one(
     assert not re.search(r"\d", answer.passages[0].text)
 
 
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        # The number is in words, with what the question counts: "几所" is answered by "一所".
+        ("村卫生室每村要建几所？", "确保每个村有一所标准化村卫生室"),
+        ("防返贫监测网格分几级管理？", "按照县一级、乡（镇）二级、村三级为基本单元"),
+        # The passage that matches the words best states no number; a close runner-up states one of
+        # what is asked ("几名" -> "1-2名", "几天" -> "10天") and goes first.
+        ("驻镇 三支一扶 几名", "1-2名“三支一扶”人员"),
+        ("西峡项目公示至少要挂几天", "所有公示期限不少于10天"),
+        # "哪几种" asks for a list, not an amount of money, even after "资金".
+        ("项目资金筹措方式有哪几种", "定点扶贫资金;东西协作资金;社会捐赠"),
+    ],
+)
+def test_a_number_of_what_is_asked_is_found(book: PocketBook, question: str, phrase: str) -> None:
+    answer = book.ask(question)
+    assert not answer.abstained, answer.reason
+    assert nonws(phrase) in nonws(answer.passages[0].text)
+
+
 def test_passages_are_at_most_300_characters(book: PocketBook) -> None:
     questions = [json.loads(line)["q"] for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line]
     for question in questions:
