@@ -6,7 +6,10 @@ Prints, for half A (the half the engine was tuned on), half B (held out), all of
 of policies/expansions; held out, its totals used to choose settings; rows "D"), set E
 (tests/data/ask_dev_e.jsonl, written the same way, held out; rows "E") and set F
 (tests/data/ask_dev_f.jsonl, written the same way after the question encoder was built, held out
-and never used to choose; rows "F") and set T (tests/data/ask_twins.jsonl: the answerable twins
+and never used to choose until the session that added the second batch of known gaps; rows "F"),
+set G (tests/data/ask_dev_g.jsonl, written the same way after every setting of that session was
+chosen; rows "G"; tests/data/README.md says how often each held-out set's totals were read and
+what they chose) and set T (tests/data/ask_twins.jsonl: the answerable twins
 written beside the known gaps of policies/known_gaps.jsonl, each worded like one of them; rows "T"):
 top-1 and top-3 hit rates on the answerable questions (a hit: the question's `must_contain`,
 whitespace removed, is inside a returned passage's text, whitespace removed), the false-abstention
@@ -43,6 +46,7 @@ DEV_SET_C = REPO / "tests" / "data" / "ask_dev_c.jsonl"  # set C: written by som
 DEV_SET_D = REPO / "tests" / "data" / "ask_dev_d.jsonl"  # set D: written by someone else, held out
 DEV_SET_E = REPO / "tests" / "data" / "ask_dev_e.jsonl"  # set E: written by someone else, held out
 DEV_SET_F = REPO / "tests" / "data" / "ask_dev_f.jsonl"  # set F: the same, after the encoder was built
+DEV_SET_G = REPO / "tests" / "data" / "ask_dev_g.jsonl"  # set G: the same, after the second known gaps
 DEV_SET_T = REPO / "tests" / "data" / "ask_twins.jsonl"  # set T: answerable twins of the known gaps
 CORPUS = REPO / "policies" / "corpus"
 
@@ -240,10 +244,12 @@ def main() -> int:
     set_d = load_dev(DEV_SET_D)
     set_e = load_dev(DEV_SET_E)
     set_f = load_dev(DEV_SET_F)
+    set_g = load_dev(DEV_SET_G)
     halves["C"] = set_c
     halves["D"] = set_d
     halves["E"] = set_e
     halves["F"] = set_f
+    halves["G"] = set_g
     halves["T"] = load_dev(DEV_SET_T)
     book: PocketBook = default_pocketbook()
     without_gaps = PocketBook.load(
@@ -272,13 +278,13 @@ def main() -> int:
     rows = [(name, half, evaluate(fn, halves[half])) for name, fn in systems for half in halves]
     print("Policy pocket book on tests/data/ask_dev.jsonl (tuned on half A; half B held out), on")
     print("tests/data/ask_dev_c.jsonl (set C, written separately, later tuned on) and on")
-    print("tests/data/ask_dev_d.jsonl, ask_dev_e.jsonl and ask_dev_f.jsonl (sets D, E and F, written")
-    print("separately, held out); 'all' = A + B only. T: tests/data/ask_twins.jsonl, answerable questions")
+    print("tests/data/ask_dev_d.jsonl to ask_dev_g.jsonl (sets D to G, written separately, held out;")
+    print("G written last, after every setting was chosen); 'all' = A + B only. T: tests/data/ask_twins.jsonl, answerable questions")
     print("written beside the known gaps (policies/known_gaps.jsonl), each the look-alike of one")
     print("top-1/top-3 and false abstention: answerable questions; abstain: unanswerable questions")
     print()
     print_table(rows)
-    every_set = items + set_c + set_d + set_e + set_f
+    every_set = items + set_c + set_d + set_e + set_f + set_g
     longest = max((len(p.text) for it in every_set for p in book.ask(it["q"]).passages), default=0)
     print(f"\npassages indexed: {book.size}; longest passage shown: {longest} characters (limit 300)")
 
