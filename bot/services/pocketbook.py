@@ -66,11 +66,11 @@ field weighting, no per-concept "best representation", no per-word coverage, whi
 accuracy comes from; `rank_bm25` scores every document for every term and is unmaintained;
 scikit-learn's TF-IDF is not BM25 and is a large dependency. The scoring is ~40 lines below.
 
-The built index is cached as JSON (orjson: it writes the 7 MB ten times faster than the standard
-library, which kept a first start after an edit within two seconds; not pickle: nothing in a cache file is ever executed), with
-a SHA-256 checksum, under a name that hashes the corpus, the user dictionary, jieba's version,
-this module's source and the index parameters. A missing, unreadable, corrupt or malformed cache
-is rebuilt; a cache that cannot be written is skipped.
+The built index is cached as JSON, written by orjson (ten times faster than the standard library
+on these 7 MB, which keeps a first start after an edit within two seconds), not pickle (nothing in
+a cache file is ever executed), with a SHA-256 checksum, under a name that hashes the corpus, the
+user dictionary, jieba's version, this module's source and the index parameters. A missing,
+unreadable, corrupt or malformed cache is rebuilt; a cache that cannot be written is skipped.
 """
 
 from __future__ import annotations
@@ -164,8 +164,8 @@ class Params:
     min_score: float = 2.0
     region_check: bool = True  # abstain when the best passage is not from the region named
     money_check: bool = True  # abstain when an amount of money is asked for and the answer has none
-    money_window: int = 5  # ... unless one of the first this many passages has one
-    money_ratio: float = 0.5  # ... and scores at least this share of the best
+    runner_up_window: int = 5  # ... unless one of the first this many passages has one (money or number)
+    runner_up_ratio: float = 0.5  # ... and scores at least this share of the best
     number_check: bool = True  # abstain when a number is asked for ("几年", "多少") and the answer shows none
     gap_ratio: float = 1.2  # abstain when a known gap scores this many times the closest known question
     gap_coverage: float = 0.7  # ... holds this share of the question's words
@@ -1361,8 +1361,8 @@ class PocketBook:
         """Move the first close runner-up whose passage `shows` the answer asked for to the top."""
         p = self.params
         top = ranked[0][0]
-        for k, (score, uid) in enumerate(ranked[1 : p.money_window], start=1):
-            if score >= p.money_ratio * top and shows(uid):
+        for k, (score, uid) in enumerate(ranked[1 : p.runner_up_window], start=1):
+            if score >= p.runner_up_ratio * top and shows(uid):
                 ranked.insert(0, ranked.pop(k))
                 return
 
