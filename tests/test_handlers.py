@@ -143,6 +143,19 @@ async def test_grant_by_reply(client, db):
     assert "王五" in reply and "队长" in reply
 
 
+async def test_a_member_registered_by_a_lead_joins_at_the_commands_time_not_the_clocks(client, db):
+    # Replayed or delayed updates: the membership dates from the message, so the days after it
+    # count the member even when the bot processes them much later.
+    granted_at = beijing("2020-03-02 08:00")
+    await client.send("/grant 501 teamlead", sender=ADMIN, at=granted_at)
+    await client.reply_to(LI, "/makeup 2020-03-01 山里没信号", at=beijing("2020-03-02 09:00"))
+    team = await repo.get_team(db, chat_id=GROUP)
+    zhang = await repo.get_membership(db, team_id=team.id, user_id=ZHANG.id)
+    li = await repo.get_membership(db, team_id=team.id, user_id=LI.id)
+    assert zhang.joined_at == granted_at
+    assert li.joined_at == beijing("2020-03-01 00:00")  # in the team on the day made up
+
+
 async def test_me_sets_the_name_used_everywhere(client):
     assert "张三丰" in only_text(await client.send("/me 张三丰"))
     assert "张三丰 已打卡" in only_text(await client.send("打卡"))

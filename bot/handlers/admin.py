@@ -22,7 +22,9 @@ async def grant(message: Message, session: AsyncSession, team: Team, args: str) 
     else:
         raise InvalidInput("grant_bad_user" if tokens else "grant_usage")
     role, scope = members.parse_grant(tokens)
-    granted = await members.grant_role(session, team_id=team.id, user_id=user_id, role=role, scope=scope)  # type: ignore[arg-type]
+    granted = await members.grant_role(
+        session, team_id=team.id, user_id=user_id, role=role, scope=scope, at=message.date  # type: ignore[arg-type]
+    )
     scope_text = texts.GRANT_SCOPE.format(scope=texts.SCOPE_LABELS[scope]) if scope else ""
     await message.reply(texts.GRANT_DONE.format(
         name=granted.name, user_id=granted.user_id, role=texts.ROLE_LABELS[role.name.lower()], scope=scope_text

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.services.errors import InvalidInput
 from bot.services.geo import distance_m
 from bot.services.rules import RuleProfile
-from bot.services.timeutil import local_datetime
+from bot.services.timeutil import local_datetime, local_midnight_utc
 from storage import repositories as repo
 from storage.models import CheckIn, Team
 
@@ -123,7 +123,9 @@ async def record_makeup(
         raise InvalidInput("makeup_too_old", limit=MAKEUP_MAX_AGE_DAYS)
     if target_name is not None:
         await repo.ensure_user(session, user_id=user_id, telegram_name=target_name, username=None)
-        await repo.ensure_membership(session, team_id=team.id, user_id=user_id)  # type: ignore[arg-type]
+        # A member the bot never saw was in the team at least from the day made up.
+        joined_at = min(now, local_midnight_utc(day, team.timezone))
+        await repo.ensure_membership(session, team_id=team.id, user_id=user_id, joined_at=joined_at)  # type: ignore[arg-type]
     elif await repo.get_membership(session, team_id=team.id, user_id=user_id) is None:  # type: ignore[arg-type]
         raise InvalidInput("unknown_member", user_id=user_id)
 

@@ -113,10 +113,11 @@ def parse_grant(args: list[str]) -> tuple[Role, str | None]:
 
 
 async def grant_role(
-    session: AsyncSession, *, team_id: int, user_id: int, role: Role, scope: str | None
+    session: AsyncSession, *, team_id: int, user_id: int, role: Role, scope: str | None, at: datetime
 ) -> Grant:
+    """Give a member a role; one the bot has not seen yet joins the team at `at` (the command's time)."""
     user = await repo.ensure_user(session, user_id=user_id, telegram_name=None, username=None)
-    membership = await repo.ensure_membership(session, team_id=team_id, user_id=user_id)
+    membership = await repo.ensure_membership(session, team_id=team_id, user_id=user_id, joined_at=at)
     membership.role = role.name.lower()
     membership.scope = scope
     session.add(membership)
