@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test test-sqlite test-postgres bench migrate lint corpus encoder clean
+.PHONY: run test test-sqlite test-postgres bench migrate lint corpus encoder answer-model clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -44,6 +44,11 @@ corpus: $(STAMP)
 encoder: $(STAMP)
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) scripts/train_encoder.py
+
+# Refit the pocket book's answer model (prints the weights for Params.answer_model and what each
+# threshold refuses) after retraining the encoder or changing the known questions or gaps.
+answer-model: $(STAMP)
+	$(PY) scripts/fit_answer_model.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

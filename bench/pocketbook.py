@@ -47,6 +47,9 @@ DEV_SET_D = REPO / "tests" / "data" / "ask_dev_d.jsonl"  # set D: written by som
 DEV_SET_E = REPO / "tests" / "data" / "ask_dev_e.jsonl"  # set E: written by someone else, held out
 DEV_SET_F = REPO / "tests" / "data" / "ask_dev_f.jsonl"  # set F: the same, after the encoder was built
 DEV_SET_G = REPO / "tests" / "data" / "ask_dev_g.jsonl"  # set G: the same, after the second known gaps
+DEV_SET_H = REPO / "tests" / "data" / "ask_dev_h.jsonl"  # sets H and J: the same brief, written to tune on
+DEV_SET_I = REPO / "tests" / "data" / "ask_dev_i.jsonl"  # set I: the same, written with H and J, held out
+DEV_SET_J = REPO / "tests" / "data" / "ask_dev_j.jsonl"
 DEV_SET_T = REPO / "tests" / "data" / "ask_twins.jsonl"  # set T: answerable twins of the known gaps
 CORPUS = REPO / "policies" / "corpus"
 
@@ -240,17 +243,9 @@ def main() -> int:
         "B": [it for it in items if it["half"] == "B"],
         "all": items,
     }
-    set_c = load_dev(DEV_SET_C)
-    set_d = load_dev(DEV_SET_D)
-    set_e = load_dev(DEV_SET_E)
-    set_f = load_dev(DEV_SET_F)
-    set_g = load_dev(DEV_SET_G)
-    halves["C"] = set_c
-    halves["D"] = set_d
-    halves["E"] = set_e
-    halves["F"] = set_f
-    halves["G"] = set_g
-    halves["T"] = load_dev(DEV_SET_T)
+    for name, path in (("C", DEV_SET_C), ("D", DEV_SET_D), ("E", DEV_SET_E), ("F", DEV_SET_F), ("G", DEV_SET_G),
+                       ("H", DEV_SET_H), ("I", DEV_SET_I), ("J", DEV_SET_J), ("T", DEV_SET_T)):
+        halves[name] = load_dev(path)
     book: PocketBook = default_pocketbook()
     without_gaps = PocketBook.load(
         DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS, encoder=DEFAULT_ENCODER
@@ -277,14 +272,14 @@ def main() -> int:
     ]
     rows = [(name, half, evaluate(fn, halves[half])) for name, fn in systems for half in halves]
     print("Policy pocket book on tests/data/ask_dev.jsonl (tuned on half A; half B held out), on")
-    print("tests/data/ask_dev_c.jsonl (set C, written separately, later tuned on) and on")
-    print("tests/data/ask_dev_d.jsonl to ask_dev_g.jsonl (sets D to G, written separately, held out;")
-    print("G written last, after every setting was chosen); 'all' = A + B only. T: tests/data/ask_twins.jsonl, answerable questions")
+    print("tests/data/ask_dev_c.jsonl to ask_dev_j.jsonl (sets C to J, written separately; C, H and J")
+    print("tuned on; D to G and I held out, G and I written after the settings they measure were")
+    print("chosen); 'all' = A + B only. T: tests/data/ask_twins.jsonl, answerable questions")
     print("written beside the known gaps (policies/known_gaps.jsonl), each the look-alike of one")
     print("top-1/top-3 and false abstention: answerable questions; abstain: unanswerable questions")
     print()
     print_table(rows)
-    every_set = items + set_c + set_d + set_e + set_f + set_g
+    every_set = [it for name, half in halves.items() if name not in ("all", "T") for it in half]
     longest = max((len(p.text) for it in every_set for p in book.ask(it["q"]).passages), default=0)
     print(f"\npassages indexed: {book.size}; longest passage shown: {longest} characters (limit 300)")
 

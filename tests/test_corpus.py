@@ -100,3 +100,18 @@ def test_no_space_between_cjk_characters():
         for number, line in enumerate(body.split("\n"), start=1):
             assert not CJK_SPACE_CJK.search(line), f"{path.name} body line {number}: {line[:60]!r}"
             assert line == line.strip(), f"{path.name} body line {number} has outer whitespace"
+
+
+@needs_seeds
+@pytest.mark.parametrize("path", sorted((REPO / "tests" / "data").glob("ask_*.jsonl")), ids=lambda p: p.name)
+def test_every_development_answer_is_in_its_seed(path):
+    # An answer that is not in the document (a copied table separator, a typo) can never count as
+    # found, and the benchmark would understate the bot without anyone noticing.
+    seeds = {seed.name: "".join(seed.read_text(encoding="utf-8").split()) for seed in SEEDS.glob("*.txt")}
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len({item["id"] for item in items}) == len(items)
+    missing = [
+        item["id"] for item in items
+        if item.get("must_contain") and "".join(item["must_contain"].split()) not in seeds.get(item["source"], "")
+    ]
+    assert missing == []

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import builtins
+import importlib.util
 import json
+import random
 import re
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from bot.services.pocketbook import (
     _cut,
     _read_cache,
     _write_cache,
+    answer_odds,
     encoder_fingerprint,
     expansion_problems,
     parse_front_matter,
@@ -34,6 +37,9 @@ from bot.services.pocketbook import (
 from bot.services.semantic import QuestionEncoder, cosine, write_encoder
 
 DEV_SET = Path(__file__).parent / "data" / "ask_dev.jsonl"
+_spec = importlib.util.spec_from_file_location("fit_answer_model", DEFAULT_CORPUS.parents[1] / "scripts" / "fit_answer_model.py")
+fit_answer_model = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fit_answer_model)  # type: ignore[union-attr]
 SOURCES = {
     "南阳": "000_697ccfad018c1f7f.txt",
     "山西": "001_a6d754d3df061d1c.txt",
@@ -149,6 +155,8 @@ def test_a_number_asked_for_is_not_answered_by_a_passage_without_one(
         ("西峡项目公示至少要挂几天", "所有公示期限不少于10天"),
         # "哪几种" asks for a list, not an amount of money, even after "资金".
         ("项目资金筹措方式有哪几种", "定点扶贫资金;东西协作资金;社会捐赠"),
+        # "几回" counts times: not an amount of money, even after "免费".
+        ("脱贫人口一年能免费做几回健康体检？", "每年为农村脱贫人口开展一次健康体检"),
     ],
 )
 def test_a_number_of_what_is_asked_is_found(book: PocketBook, question: str, phrase: str) -> None:
@@ -247,6 +255,8 @@ def test_labour_gone_out_of_the_province_is_not_a_foreign_place(book: PocketBook
         ("儿子在北京打工，交通补助能给多少？", "省外务工6个月以上的每人发放一次性往返交通补助400元"),
         ("家里人去浙江务工半年了，有啥补贴？", "省外务工6个月以上的每人发放一次性往返交通补助400元"),
         ("去郑州培训路费补多少？", "参加创业培训"),  # 郑州 is in 河南: not 省外
+        # 广东 is also the province of 新丰's document, but here it is where the work is
+        ("村里有个脱贫户去广东电子厂干了大半年，来回路费能补多少？", "省外务工6个月以上的每人发放一次性往返交通补助400元"),
     ],
 )
 def test_a_place_someone_works_in_is_not_whose_rules_are_asked_about(book: PocketBook, question: str, phrase: str) -> None:
@@ -402,6 +412,41 @@ def test_an_encoder_file_round_trips(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
+def book_with_thresholds(cache_dir: Path) -> PocketBook:
+    return load_book(params=Params(answer_model=()), cache_dir=cache_dir)
+
+
+def test_the_answer_model_weighs_what_the_passage_holds_with_the_encoders_closeness(
+    book: PocketBook, book_with_thresholds: PocketBook
+) -> None:
+    # The documents mention 低保 but give no amounts; a passage with an amount for something else
+    # holds enough of the words to pass the thresholds, and the model (it sees how far the encoder
+    # puts the question from it) declines.
+    off_topic = "农村低保一个月能领多少钱？"
+    assert not book_with_thresholds.ask(off_topic).abstained
+    assert book.abstain_reason(off_topic) == "unlikely"
+    # "五保户" and "重建" are not the document's words: by the thresholds the passage holds too
+    # little of the question; the model answers, and rightly.
+    colloquial = "一个人的五保户危房重建，最少盖多少平方？"
+    assert book_with_thresholds.abstain_reason(colloquial) == "coverage"
+    answer = book.ask(colloquial)
+    assert not answer.abstained, answer.reason
+    assert "1人户不得低于20平方" in nonws(answer.passages[0].text)
+
+
+def test_the_answer_model_is_fitted_by_logistic_regression() -> None:
+    # Points drawn from a known logistic model: the fit finds its weights again.
+    rng = random.Random(0)
+    truth = (-2.0, 3.0, -1.0)
+    rows = []
+    for _ in range(4000):
+        x = (rng.random(), rng.random())
+        odds = answer_odds(truth, x)
+        rows.append((x, int(rng.random() < odds / (1 + odds))))
+    assert fit_answer_model.fit(rows) == pytest.approx(truth, abs=0.35)
+
+
+@pytest.fixture(scope="module")
 def book_without_gaps(cache_dir: Path) -> PocketBook:
     return load_book(gaps=None, cache_dir=cache_dir)
 
@@ -430,6 +475,14 @@ def test_a_known_gap_is_not_answered_and_its_twin_is(
     answer = book.ask(twin)
     assert not answer.abstained
     assert phrase in nonws(answer.passages[0].text)
+
+
+def test_a_known_gap_naming_a_region_leaves_the_question_without_it_answered(book: PocketBook) -> None:
+    # "达州C级危房修缮最多补多少" is a known gap (only 西峡 sets the amounts); a region's name is
+    # not among a question's words, so it is checked on its own.
+    answer = book.ask("C级危房修缮最多补多少钱？")
+    assert not answer.abstained, answer.reason
+    assert "补助标准为15000元（含15000元）以内" in nonws(answer.passages[0].text)
 
 
 def test_the_known_gaps_file_reads_cleanly() -> None:
