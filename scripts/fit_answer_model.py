@@ -14,7 +14,6 @@ share of the examples' answerable questions refused and of their unanswerable on
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import math
 import sys
@@ -30,12 +29,9 @@ def examples(book: pb.PocketBook, questions: list[tuple[str, int]]) -> list[tupl
     """(signals, answerable) for each question that reaches the answer model."""
     rows = []
     for question, answerable in questions:
-        query = book._parse_question(question)
-        ranked = book._rank(query)
-        closeness = book._closeness(question, ranked)
-        if closeness is None or book._abstain(query, ranked, closeness) is not None:
-            continue
-        rows.append((book.answer_signals(query, ranked[0][1], closeness), answerable))
+        signals = book.answer_signals(question)
+        if signals is not None:
+            rows.append((signals, answerable))
     return rows
 
 
@@ -87,11 +83,9 @@ def main() -> None:
     questions += [(it["q"], int(bool(it.get("must_contain")))) for path in (DEV_SET_C, DEV_SET_T) for it in load_dev(path)]
     gaps = [json.loads(line)["question"] for line in args.gaps.read_text(encoding="utf-8").splitlines() if line.strip()]
     questions += [(gap, 0) for gap in gaps]
-    # Every question that passes the other checks is an example (odds of 0 refuse none).
-    params = dataclasses.replace(pb.Params(), min_answer_odds=0.0)
     book = pb.PocketBook.load(
         pb.DEFAULT_CORPUS, pb.DEFAULT_USERDICT, pb.DEFAULT_SYNONYMS,
-        expansions=pb.DEFAULT_EXPANSIONS, encoder=pb.DEFAULT_ENCODER, params=params,
+        expansions=pb.DEFAULT_EXPANSIONS, encoder=pb.DEFAULT_ENCODER,
     )
     rows = examples(book, questions)
     weights = fit(rows)

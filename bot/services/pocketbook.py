@@ -1413,7 +1413,17 @@ class PocketBook:
         head.sort(key=lambda x: (-x[0], x[1]))
         return head + ranked[p.rerank_depth :]
 
-    def answer_signals(self, query: _Query, uid: int, closeness: dict[int, float]) -> tuple[float, ...]:
+    def answer_signals(self, question: str) -> tuple[float, ...] | None:
+        """The answer model's signals for the question's best passage; None when there is none,
+        there is no encoder or another check refuses the question (what the model is fitted on)."""
+        query = self._parse_question(question)
+        ranked = self._rank(query)
+        closeness = self._closeness(question, ranked)
+        if closeness is None or self._abstain(query, ranked, closeness, model=False) is not None:
+            return None
+        return self._answer_signals(query, ranked[0][1], closeness)
+
+    def _answer_signals(self, query: _Query, uid: int, closeness: dict[int, float]) -> tuple[float, ...]:
         """What the answer model reads about the best passage (unit `uid`), in ANSWER_SIGNALS order."""
         plain = self._plain[uid]
         total = missing = 0.0
@@ -1445,8 +1455,9 @@ class PocketBook:
         return self.ask(question).reason
 
     def _abstain(
-        self, query: _Query, ranked: list[tuple[float, int]], closeness: dict[int, float] | None
+        self, query: _Query, ranked: list[tuple[float, int]], closeness: dict[int, float] | None, model: bool = True
     ) -> str | None:
+        """Why the best passage is no answer (None when it is one); `model=False` skips the answer model."""
         p = self.params
         if query.foreign and not query.regions:
             return "place"
@@ -1456,7 +1467,7 @@ class PocketBook:
         if score < p.min_score:
             return "score"
         if p.answer_model and closeness is not None:
-            if answer_odds(p.answer_model, self.answer_signals(query, uid, closeness)) < p.min_answer_odds:
+            if model and answer_odds(p.answer_model, self._answer_signals(query, uid, closeness)) < p.min_answer_odds:
                 return "unlikely"
         elif self._coverage(query, uid) < p.min_coverage:
             return "coverage"
