@@ -1,24 +1,19 @@
 """Benchmark of the policy pocket book (bot/services/pocketbook.py) on tests/data/ask_dev.jsonl.
 
-Prints, for half A (the half the engine was tuned on), half B (held out), all of A and B, and set C
-(tests/data/ask_dev_c.jsonl, written by someone else, later tuned on; rows "C"), set D
-(tests/data/ask_dev_d.jsonl, written by someone else who saw neither the engine nor the known questions
-of policies/expansions; held out, its totals used to choose settings; rows "D"), set E
-(tests/data/ask_dev_e.jsonl, written the same way, held out; rows "E") and set F
-(tests/data/ask_dev_f.jsonl, written the same way after the question encoder was built, held out
-and never used to choose until the session that added the second batch of known gaps; rows "F"),
-set G (tests/data/ask_dev_g.jsonl, written the same way after every setting of that session was
-chosen; rows "G"; tests/data/README.md says how often each held-out set's totals were read and
-what they chose) and set T (tests/data/ask_twins.jsonl: the answerable twins
-written beside the known gaps of policies/known_gaps.jsonl, each worded like one of them; rows "T"):
+Prints, for half A (tuned on), half B (held out), all of A and B, and each further set written
+separately from the documents (tests/data/ask_dev_c.jsonl to ask_dev_j.jsonl: C, H and J tuned on;
+D, E, F, G and I held out; tests/data/README.md says who wrote each, when, and how often each
+held-out set's totals were read and what they chose) and set T (tests/data/ask_twins.jsonl: the
+answerable twins written beside the known gaps of policies/known_gaps.jsonl; rows "T"):
 top-1 and top-3 hit rates on the answerable questions (a hit: the question's `must_contain`,
 whitespace removed, is inside a returned passage's text, whitespace removed), the false-abstention
 rate on them, and the abstention rate on the unanswerable ones (all, near misses, the others).
-The same figures for the engine without the known gaps, without the learned question encoder (policies/encoder.json.gz),
-without the known questions (policies/expansions), the encoder trained on them and the known gaps
-indexed beside them, and for a plain
-BM25 baseline over fixed-size chunks (no synonyms, no user dictionary, no region steering; jieba's
-default dictionary and precise mode) from the same run.
+The same figures for the engine without the known gaps, without the learned question encoder
+(policies/encoder.json.gz; abstention then falls back from the answer model to the coverage
+threshold), without the known questions (policies/expansions), the encoder trained on them and the
+known gaps indexed beside them, and for a plain BM25 baseline over fixed-size chunks (no synonyms,
+no user dictionary, no region steering; jieba's default dictionary and precise mode) from the same
+run.
 Then the latency of `ask` (p50/p99 after warm-up) and the cold start, measured in fresh
 interpreters so that jieba is not already loaded.
 

@@ -317,6 +317,7 @@ def ask_abstain(reason: str | None) -> str:
     """Why the pocket book gives no answer, in the words a cadre reads ("place": another region)."""
     return ASK_ABSTAIN_PLACE if reason == "place" else ASK_ABSTAIN
 
+
 # --- leave ------------------------------------------------------------------------------------------
 LEAVE_REQUESTED = "📝 请假 #{number}：{name} 请假{days}天（{start}起），事由：{reason}\n按规定由{approvers}审批，请领导点下面的按钮。"
 LEAVE_APPROVED = "✅ 请假 #{number}（{name}，{days}天）已批准。审批人：{by}"

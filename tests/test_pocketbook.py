@@ -37,7 +37,9 @@ from bot.services.pocketbook import (
 from bot.services.semantic import QuestionEncoder, cosine, write_encoder
 
 DEV_SET = Path(__file__).parent / "data" / "ask_dev.jsonl"
-_spec = importlib.util.spec_from_file_location("fit_answer_model", DEFAULT_CORPUS.parents[1] / "scripts" / "fit_answer_model.py")
+_spec = importlib.util.spec_from_file_location(
+    "fit_answer_model", Path(__file__).resolve().parents[1] / "scripts" / "fit_answer_model.py"
+)
 fit_answer_model = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fit_answer_model)  # type: ignore[union-attr]
 SOURCES = {
