@@ -1,10 +1,11 @@
 """Benchmark of the policy pocket book (bot/services/pocketbook.py) on tests/data/ask_dev.jsonl.
 
 Prints, for half A (tuned on), half B (held out), all of A and B, and each further set written
-separately from the documents (tests/data/ask_dev_c.jsonl to ask_dev_j.jsonl: C, H and J tuned on;
-D, E, F, G and I held out; tests/data/README.md says who wrote each, when, and how often each
-held-out set's totals were read and what they chose) and set T (tests/data/ask_twins.jsonl: the
-answerable twins written beside the known gaps of policies/known_gaps.jsonl; rows "T"):
+separately from the documents (tests/data/ask_dev_c.jsonl to ask_dev_k.jsonl: C, H and J tuned on;
+D, E, F, G, I and K held out; tests/data/README.md says who wrote each, when, and how often each
+held-out set's totals were read and what they chose), the held-out sets B, D, E, F, G and I pooled
+(rows "held"; K, written to another brief, is not pooled) and set T (tests/data/ask_twins.jsonl:
+the answerable twins written beside the known gaps of policies/known_gaps.jsonl; rows "T"):
 top-1 and top-3 hit rates on the answerable questions (a hit: the question's `must_contain`,
 whitespace removed, is inside a returned passage's text, whitespace removed), the false-abstention
 rate on them, and the abstention rate on the unanswerable ones (all, near misses, the others).
@@ -45,6 +46,7 @@ DEV_SET_G = REPO / "tests" / "data" / "ask_dev_g.jsonl"  # set G: the same, afte
 DEV_SET_H = REPO / "tests" / "data" / "ask_dev_h.jsonl"  # sets H and J: the same brief, written to tune on
 DEV_SET_I = REPO / "tests" / "data" / "ask_dev_i.jsonl"  # set I: the same, written with H and J, held out
 DEV_SET_J = REPO / "tests" / "data" / "ask_dev_j.jsonl"
+DEV_SET_K = REPO / "tests" / "data" / "ask_dev_k.jsonl"  # set K: contrast pairs like T's, kept out of the gaps
 DEV_SET_T = REPO / "tests" / "data" / "ask_twins.jsonl"  # set T: answerable twins of the known gaps
 CORPUS = REPO / "policies" / "corpus"
 
@@ -239,8 +241,9 @@ def main() -> int:
         "all": items,
     }
     for name, path in (("C", DEV_SET_C), ("D", DEV_SET_D), ("E", DEV_SET_E), ("F", DEV_SET_F), ("G", DEV_SET_G),
-                       ("H", DEV_SET_H), ("I", DEV_SET_I), ("J", DEV_SET_J), ("T", DEV_SET_T)):
+                       ("H", DEV_SET_H), ("I", DEV_SET_I), ("J", DEV_SET_J), ("K", DEV_SET_K), ("T", DEV_SET_T)):
         halves[name] = load_dev(path)
+    halves["held"] = [it for name in ("B", "D", "E", "F", "G", "I") for it in halves[name]]
     book: PocketBook = default_pocketbook()
     without_gaps = PocketBook.load(
         DEFAULT_CORPUS, DEFAULT_USERDICT, DEFAULT_SYNONYMS, expansions=DEFAULT_EXPANSIONS, encoder=DEFAULT_ENCODER
@@ -267,14 +270,15 @@ def main() -> int:
     ]
     rows = [(name, half, evaluate(fn, halves[half])) for name, fn in systems for half in halves]
     print("Policy pocket book on tests/data/ask_dev.jsonl (tuned on half A; half B held out), on")
-    print("tests/data/ask_dev_c.jsonl to ask_dev_j.jsonl (sets C to J, written separately; C, H and J")
-    print("tuned on; D to G and I held out, G and I written after the settings they measure were")
-    print("chosen); 'all' = A + B only. T: tests/data/ask_twins.jsonl, answerable questions")
+    print("tests/data/ask_dev_c.jsonl to ask_dev_k.jsonl (sets C to K, written separately; C, H and J")
+    print("tuned on; D to G, I and K held out, G, I and K written after the settings they measure were")
+    print("chosen; K's near misses are contrast pairs like the known gaps, not among them); 'all' = A + B;")
+    print("'held' = B, D, E, F, G and I pooled. T: tests/data/ask_twins.jsonl, answerable questions")
     print("written beside the known gaps (policies/known_gaps.jsonl), each the look-alike of one")
     print("top-1/top-3 and false abstention: answerable questions; abstain: unanswerable questions")
     print()
     print_table(rows)
-    every_set = [it for name, half in halves.items() if name not in ("all", "T") for it in half]
+    every_set = [it for name, half in halves.items() if name not in ("all", "held", "T") for it in half]
     longest = max((len(p.text) for it in every_set for p in book.ask(it["q"]).passages), default=0)
     print(f"\npassages indexed: {book.size}; longest passage shown: {longest} characters (limit 300)")
 

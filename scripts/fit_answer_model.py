@@ -3,7 +3,7 @@
 The examples are the questions the bot would otherwise answer (no other check refuses them) of
 half A of tests/data/ask_dev.jsonl, set C and set T (answerable, or not), and the known gaps
 (policies/known_gaps.jsonl, not answerable; read with the gaps left out of the index, or the gap
-check would stand in for the model). The held-out sets (half B, D, E, F, G) are not read. A
+check would stand in for the model). The held-out sets (half B, D to G, I, K) are not read. A
 logistic regression over the signals of `pocketbook.ANSWER_SIGNALS`, fitted by Newton's method
 with a small ridge, in plain Python: five signals need no library.
 

@@ -479,6 +479,17 @@ def test_a_known_gap_is_not_answered_and_its_twin_is(
     assert phrase in nonws(answer.passages[0].text)
 
 
+def test_a_colloquial_phrase_inside_a_longer_word_is_not_read_as_that_phrase(book: PocketBook) -> None:
+    # "能补" (can it be subsidised) is a synonym rule for 补助; inside "能补办" (can it be reissued)
+    # it made a lost identity card look like a question on allowances, answered with one.
+    assert book.ask("身份证掉了，在乡里能补办吗？").abstained
+    assert book.ask("身份证丢了，去乡里能补办不？").abstained
+    # The rule still reads the questions it is for.
+    answer = book.ask("危房改造最多能补多少钱？")
+    assert not answer.abstained, answer.reason
+    assert "补助标准为15000元" in nonws(answer.passages[0].text)
+
+
 def test_a_known_gap_naming_a_region_leaves_the_question_without_it_answered(book: PocketBook) -> None:
     # "达州C级危房修缮最多补多少" is a known gap (only 西峡 sets the amounts); a region's name is
     # not among a question's words, so it is checked on its own.
