@@ -23,6 +23,8 @@ def ask(questions: list[str], *, policies: Path, as_json: bool, top: int) -> Non
             print(f"{question}\n  {texts.ask_abstain(answer.reason)}\n")
         else:
             print(question)
+            if answer.unsure:
+                print(f"  {texts.ASK_UNSURE}")
             for index, p in enumerate(answer.passages, start=1):
                 print(f"  {index}. 《{p.doc}》 {p.section} [{p.source}] ({p.score:.2f})\n     {p.text}")
             print()

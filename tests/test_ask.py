@@ -47,6 +47,15 @@ async def test_the_bot_says_plainly_when_the_pocket_book_does_not_answer(client)
     assert "请在 /ask 后面写上问题" in only_text(await client.send("/ask"))
 
 
+async def test_an_unsure_answer_says_so_before_the_rule(client):
+    # Nothing in the documents on a village doctor's allowance; the closest rule (驻镇工作人员's) is
+    # shown under a warning, and a clear answer has none.
+    text = only_text(await client.send("/ask 村医一个月补助是多少？"))
+    assert text.startswith("⚠️") and "不一定直接回答了您的问题" in text
+    assert "📖《" in text and "来源：" in text
+    assert "⚠️" not in only_text(await client.send("/ask 协管员一个月工资多少"))
+
+
 async def test_another_provinces_rule_is_referred_to_its_own_authorities(client):
     text = only_text(await client.send("/ask 浙江驻村干部请假要找谁批？"))
     assert "不含其他地区的规定" in text and "当地主管部门" in text
@@ -99,3 +108,4 @@ def test_ask_command_line_reads_policies_dir_and_says_why_it_declines(tmp_path):
     assert not any(a["source"].startswith("004_") for a in answer["answers"])
     declined = run_ask("浙江驻村干部请假要找谁批？").stdout
     assert "不含其他地区的规定" in declined and "当地主管部门" in declined
+    assert "不一定直接回答了您的问题" in run_ask("村医一个月补助是多少？").stdout

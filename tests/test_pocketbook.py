@@ -479,6 +479,20 @@ def test_a_known_gap_is_not_answered_and_its_twin_is(
     assert phrase in nonws(answer.passages[0].text)
 
 
+def test_an_answer_the_model_doubts_is_given_as_unsure(
+    book: PocketBook, book_without_encoder: PocketBook, cache_dir: Path
+) -> None:
+    # The documents pay 驻镇工作人员 2000元 a month and say nothing of a village doctor's allowance:
+    # the closest rule is shown, marked as possibly not the answer.
+    doubtful = book.ask("村医一个月补助是多少？")
+    assert not doubtful.abstained and doubtful.unsure
+    clear = book.ask("协管员一个月工资多少")
+    assert not clear.abstained and not clear.unsure
+    # The answer model's odds decide it, and without the encoder there is no model to doubt with.
+    assert not load_book(params=Params(sure_odds=0.0), cache_dir=cache_dir).ask("村医一个月补助是多少？").unsure
+    assert not book_without_encoder.ask("村医一个月补助是多少？").unsure
+
+
 def test_a_colloquial_phrase_inside_a_longer_word_is_not_read_as_that_phrase(book: PocketBook) -> None:
     # "能补" (can it be subsidised) is a synonym rule for 补助; inside "能补办" (can it be reissued)
     # it made a lost identity card look like a question on allowances, answered with one.

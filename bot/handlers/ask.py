@@ -12,7 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import commands, texts
 from bot.filters import Cmd
-from bot.services.pocketbook import Passage, PocketBook
+from bot.services.pocketbook import Answer, PocketBook
 
 
 class MorePassages(CallbackData, prefix="askmore"):
@@ -44,8 +44,10 @@ class AddressedQuestion(Filter):
         return False
 
 
-def answer_content(pocketbook: PocketBook, question: str, passage: Passage, index: int) -> Text:
-    """The passage as the user sees it (its exact text), the question's words in bold, and its source."""
+def answer_content(pocketbook: PocketBook, answer: Answer, index: int) -> Text:
+    """The answer's passage `index` as the user sees it (its exact text), the question's words in
+    bold, and its source; under a warning when the answer is unsure."""
+    question, passage = answer.question, answer.passages[index]
     terms = sorted(set(pocketbook.highlight_terms(question, passage)), key=len, reverse=True)
     parts: list[object] = []
     rest = passage.text
@@ -58,6 +60,7 @@ def answer_content(pocketbook: PocketBook, question: str, passage: Passage, inde
         parts += [rest[:position], Bold(term)]
         rest = rest[position + len(term):]
     return Text(
+        *((texts.ASK_UNSURE, "\n\n") if answer.unsure else ()),
         texts.ASK_DOC.format(doc=passage.doc), "\n", passage.section, "\n\n", *parts, "\n\n",
         texts.ASK_SOURCE.format(index=index + 1, source=passage.source),
     )
@@ -73,7 +76,7 @@ async def reply_with_answer(message: Message, pocketbook: PocketBook, question: 
         return
     keyboard = InlineKeyboardBuilder()
     keyboard.button(text=texts.ASK_MORE, callback_data=MorePassages(index=1))
-    content = answer_content(pocketbook, question, answer.passages[0], 0)
+    content = answer_content(pocketbook, answer, 0)
     await message.reply(**content.as_kwargs(), reply_markup=keyboard.as_markup())
 
 
@@ -103,7 +106,7 @@ async def more(query: CallbackQuery, callback_data: MorePassages, pocketbook: Po
     await query.answer()
     keyboard = InlineKeyboardBuilder()
     keyboard.button(text=texts.ASK_MORE, callback_data=MorePassages(index=callback_data.index + 1))
-    content = answer_content(pocketbook, question, answer.passages[callback_data.index], callback_data.index)
+    content = answer_content(pocketbook, answer, callback_data.index)
     await asked.reply(**content.as_kwargs(), reply_markup=keyboard.as_markup())
 
 

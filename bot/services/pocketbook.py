@@ -127,6 +127,7 @@ class Answer:
     question: str
     passages: list[Passage]  # best first; empty when abstained
     reason: str | None = None  # why there is no answer ("place", "score", "number"...); None when answered
+    unsure: bool = False  # answered, but the answer model doubts the passage answers directly
 
     @property
     def abstained(self) -> bool:
@@ -168,6 +169,9 @@ class Params:
     # known gaps, and the threshold was chosen on sets H and J (tests/data/README.md).
     answer_model: tuple[float, ...] = (-9.702, 7.282, 0.725, 0.679, 3.096, 2.672)  # intercept, then per signal
     min_answer_odds: float = 0.03  # answer when the model's odds are at least this
+    # Below these odds an answer is given as unsure, and the reply says so: on A, C, H, J and half A
+    # of K, 10% of the answerable questions answered and half of the unanswerable ones answered.
+    sure_odds: float = 0.3
     min_coverage: float = 0.45  # without the encoder (or a model): answer when the coverage is this or more
     region_check: bool = True  # abstain when the best passage is not from the region named
     money_check: bool = True  # abstain when an amount of money is asked for and the answer has none
@@ -1419,7 +1423,7 @@ class PocketBook:
         query = self._parse_question(question)
         ranked = self._rank(query)
         closeness = self._closeness(question, ranked)
-        if closeness is None or self._abstain(query, ranked, closeness, model=False) is not None:
+        if closeness is None or self._abstain(query, ranked, closeness, odds=None) is not None:
             return None
         return self._answer_signals(query, ranked[0][1], closeness)
 
@@ -1454,10 +1458,19 @@ class PocketBook:
         """Why `ask` abstains on this question (None when it answers)."""
         return self.ask(question).reason
 
+    def _answer_odds(
+        self, query: _Query, ranked: list[tuple[float, int]], closeness: dict[int, float] | None
+    ) -> float | None:
+        """The answer model's odds that the best passage answers (None without the model or the encoder)."""
+        if not (self.params.answer_model and closeness is not None and ranked):
+            return None
+        return answer_odds(self.params.answer_model, self._answer_signals(query, ranked[0][1], closeness))
+
     def _abstain(
-        self, query: _Query, ranked: list[tuple[float, int]], closeness: dict[int, float] | None, model: bool = True
+        self, query: _Query, ranked: list[tuple[float, int]], closeness: dict[int, float] | None, odds: float | None
     ) -> str | None:
-        """Why the best passage is no answer (None when it is one); `model=False` skips the answer model."""
+        """Why the best passage is no answer (None when it is one), given the answer model's odds
+        (None: the model is not read)."""
         p = self.params
         if query.foreign and not query.regions:
             return "place"
@@ -1467,7 +1480,7 @@ class PocketBook:
         if score < p.min_score:
             return "score"
         if p.answer_model and closeness is not None:
-            if model and answer_odds(p.answer_model, self._answer_signals(query, uid, closeness)) < p.min_answer_odds:
+            if odds is not None and odds < p.min_answer_odds:
                 return "unlikely"
         elif self._coverage(query, uid) < p.min_coverage:
             return "coverage"
@@ -1532,7 +1545,8 @@ class PocketBook:
         query = self._parse_question(question)
         ranked = self._rank(query, depth=max(CANDIDATES, 20 * top_k))
         closeness = self._closeness(question, ranked)
-        reason = self._abstain(query, ranked, closeness)
+        odds = self._answer_odds(query, ranked, closeness)
+        reason = self._abstain(query, ranked, closeness, odds)
         if reason is not None:
             return Answer(question=question, passages=[], reason=reason)
         chosen: list[Passage] = []
@@ -1543,7 +1557,7 @@ class PocketBook:
             chosen.append(self._passage(uid, score))
             if len(chosen) >= top_k:
                 break
-        return Answer(question=question, passages=chosen)
+        return Answer(question=question, passages=chosen, unsure=odds is not None and odds < self.params.sure_odds)
 
     def highlight_terms(self, question: str, passage: Passage) -> list[str]:
         """The passage's words that matched the (expanded) question, in order of appearance.
